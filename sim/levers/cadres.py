@@ -1,0 +1,79 @@
+"""机关干部下沉 / 包小区 (三(三)): cadres from government organs paired with grids.
+
+A few hours a week each: as 探头 (probe) they find silent needs, on home
+visits (入户) they raise trust and hear needs, they settle simple cases, and
+they bridge to their home organ, which then accepts forwarded cases far more
+readily. Their hours are a cost, taken from the organ's own hours.
+"""
+
+import numpy as np
+
+from sim.agents import Cadre, hours_by
+from sim.cases import Channel, Closer, Desk
+
+BIT = 1 << 2
+
+
+class CadresLever:
+    def __init__(self, model, p):
+        self.model, self.p = model, p
+
+    def setup(self):
+        m, p = self.model, self.p
+        n_grids = m.community.n_grids
+        n = round(p.per_grid * n_grids)
+        depts = m.departments
+        m.cadres = [
+            Cadre(
+                m, grid=i % n_grids, home=depts[i % len(depts)], hours_per_day=p.hours_per_week / 7
+            )
+            for i in range(n)
+        ]
+        self.bridge = np.zeros((n_grids, len(m.units)), dtype=bool)
+        pooled = getattr(m, "pooled_into", {})
+        for c in m.cadres:
+            unit = pooled.get(c.home.unit, c.home.unit)
+            self.bridge[c.grid, unit] = True
+            if p.from_department:  # the organ gives up these hours
+                m.unit_hours[unit] = max(0.0, m.unit_hours[unit] - c.hours_per_day)
+        self.hours = hours_by(m.cadres, n=n_grids)
+        self.identity = np.arange(n_grids)
+
+    def today_hours(self):
+        return self.hours * self.model.cadre_hours_factor
+
+    def detect(self):
+        """探头 and 入户: probe for silent needs; visit homes."""
+        m, b, p = self.model, self.model.book, self.p
+        rng = m.rngs["cadres"]
+        hours = self.today_hours()
+        m.tally.hours["cadre"] += float(hours.sum())
+        latent = m.latent_rows()
+        probe = 1 - (1 - p.probe) ** hours[b.grid[latent]]
+        m.take_in(latent[rng.random(latent.size) < probe], Channel.PROBE)
+        visits = np.floor(hours * (1 - p.case_share) / p.visit_hours).astype(np.int64)
+        visited = m.grid_sample(visits, rng)
+        trust = m.residents.trust
+        trust[visited] += p.visit_trust * (1 - trust[visited])
+        latent = m.latent_rows()
+        m.take_in(latent[np.isin(b.resident[latent], visited)], Channel.VISIT)
+
+    def settle(self):
+        """Simple cases in the paired grid."""
+        m, b = self.model, self.model.book
+        rows = m.rows(Desk.GRID)
+        rows = rows[m.cat_grid_solvable[b.category[rows]] & ~b.failed_part[rows]]
+        m.settle_simple(
+            rows,
+            self.identity,
+            self.today_hours() * self.p.case_share,
+            m.params.grid_workers.success,
+            Closer.CADRE,
+            m.rngs["cadres"],
+            BIT,
+        )
+
+    def acceptance(self, rows, unit, p):
+        """The bridge: the home organ accepts a case from its cadre's grid."""
+        bridged = self.bridge[self.model.book.grid[rows], unit]
+        return np.where(bridged, np.maximum(p, self.p.bridge_acceptance), p)

@@ -1,0 +1,40 @@
+"""协商民主 / 议事协商 (三(一)): a collective case (environment, infrastructure…)
+first goes to a meeting of those affected; the more of them take part, the
+better its odds and the residents' satisfaction. Off, it is settled top down."""
+
+import numpy as np
+
+from sim.cases import Desk
+
+
+class DeliberationLever:
+    def __init__(self, model, p):
+        self.model, self.p = model, p
+
+    def intake(self, rows):
+        m, b = self.model, self.model.book
+        sel = rows[m.cat_collective[b.category[rows]] & (b.deliberated[rows] < 0)]
+        b.desk[sel] = Desk.DELIBERATION
+        b.due[sel] = m.day + self.p.meeting_days
+
+    def settle(self):
+        """Meetings due today: affected neighbours join with a chance that grows with trust."""
+        m, b = self.model, self.model.book
+        rows = m.rows(Desk.DELIBERATION)
+        rows = rows[b.due[rows] <= m.day]
+        if rows.size == 0:
+            return
+        adj = m.community.adjacency
+        rep = b.resident[rows]
+        start, stop = adj.indptr[rep], adj.indptr[rep + 1]
+        deg = stop - start
+        case_of = np.repeat(np.arange(rows.size), deg)
+        offs = np.arange(deg.sum()) - np.repeat(np.cumsum(deg) - deg, deg)
+        nbr = adj.indices[np.repeat(start, deg) + offs]
+        trust = m.residents.trust
+        joined = m.rngs["deliberation"].random(nbr.size) < self.p.join * trust[nbr]
+        m.residents.participated[nbr[joined]] = True
+        m.residents.participated[rep] = True
+        b.deliberated[rows] = (1 + np.bincount(case_of[joined], minlength=rows.size)) / (1 + deg)
+        b.desk[rows] = Desk.GRID
+        m.tally.hours["grid_worker"] += self.p.meeting_hours * rows.size

@@ -1,0 +1,27 @@
+"""吹哨报到 (三(二)): when a case has bounced, or needs several departments, the
+street office whistles and every department it needs must report (报到) within
+the deadline, ahead of their own queues."""
+
+from sim.cases import Desk
+
+
+class WhistleLever:
+    def __init__(self, model, p):
+        self.model, self.p = model, p
+
+    def route(self, rows, u_loss, claimed):
+        m, b = self.model, self.model.book
+        remaining = m.route_len[b.category[rows]] - b.route_pos[rows]
+        blow = b.bounces[rows] >= self.p.after_bounces
+        if self.p.multi_department:
+            blow |= remaining >= 2
+        mine = ~claimed & blow
+        sel = rows[mine]
+        m.street_office.whistles += sel.size
+        b.handoffs[sel] += 1
+        lost = u_loss[mine] < m.params.street_office.info_loss
+        m.lose(sel[lost])
+        sel = sel[~lost]
+        b.joint[sel] = 1
+        b.desk[sel] = Desk.JOINT
+        return mine

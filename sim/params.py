@@ -1,0 +1,319 @@
+"""Validated, frozen parameters of one scenario.
+
+Validated once here, at the boundary; the model trusts them afterwards.
+Every lever has `enabled: bool = False`; off means its mechanism is never
+called, so results stay bit-identical to a model without it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Prob = Annotated[float, Field(ge=0.0, le=1.0)]
+NonNeg = Annotated[float, Field(ge=0.0)]
+Day = Annotated[int, Field(ge=1)]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---------------------------------------------------------------- community
+class CommunityParams(Frozen):
+    """The street (街道): communities (社区) split into grids (网格)."""
+
+    residents: int = Field(6400, ge=10, le=5_000_000, description="households (graph nodes)")
+    communities: int | None = Field(
+        None, ge=1, description="社区 in the street; null: one per ~1,600 households"
+    )
+    grid_size: tuple[int, int] = Field(
+        (300, 500), description="households per grid (网格), drawn uniformly; urban norm 300-500"
+    )
+    ties_within_grid: NonNeg = Field(6.0, description="mean social ties to the same grid")
+    ties_across_grids: NonNeg = Field(0.8, description="mean ties to other grids, same community")
+    ties_across_communities: NonNeg = Field(0.2, description="mean ties to other communities")
+    seed: int | None = Field(
+        None, ge=0, description="fix the graph across replications; null: drawn from the run's seed"
+    )
+    graph_file: Path | None = Field(
+        None, description="GraphML or edge list; overrides the generator"
+    )
+
+    @model_validator(mode="after")
+    def _sizes(self) -> CommunityParams:
+        lo, hi = self.grid_size
+        if not 2 <= lo <= hi:
+            raise ValueError(
+                f"grid_size must be [low, high] with 2 <= low <= high (got {lo}, {hi})"
+            )
+        return self
+
+
+# ---------------------------------------------------------------- data: categories, departments
+class Department(Frozen):
+    """职能部门 (条): a vertical line with its own powers and priorities."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name_zh: str = ""
+    hours_per_day: NonNeg = Field(
+        24.0, description="hours a day for grassroots cases, per 10,000 households served"
+    )
+    hours_per_case: Annotated[float, Field(gt=0)] = 4.0
+    acceptance: Prob = Field(
+        0.6, description="silo: chance it accepts a forwarded case (else 推诿)"
+    )
+    handling_days: Annotated[int, Field(ge=0, le=365)] = 3
+    success: Prob = Field(0.85, description="chance its part of a case is truly solved")
+
+
+class Category(Frozen):
+    """A kind of need (诉求)."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name_zh: str = ""
+    rate: NonNeg = Field(description="needs per 1,000 households per year")
+    severity: Prob = 0.3
+    departments: tuple[str, ...] = Field((), description="departments whose powers it needs")
+    grid_solvable: bool = False
+    collective: bool = Field(False, description="affects neighbours; needs consent (协商)")
+    counted: bool = Field(False, description="counted in targets (易于量化的任务)")
+    service: bool = Field(False, description="social forces can serve it (购买服务)")
+    deadline_days: Annotated[int, Field(ge=1, le=365)] = 7
+    grid_hours: Annotated[float, Field(gt=0)] = 1.5
+
+
+# ---------------------------------------------------------------- actors
+class ResidentParams(Frozen):
+    """居民: voice, trust, word of mouth, volunteering."""
+
+    trust_mean: Prob = 0.5
+    trust_concentration: Annotated[float, Field(gt=0)] = 8.0
+    voice: Prob = Field(0.55, description="openness of bottom-up channels (民意表达通道)")
+    revoice: Prob = Field(0.04, description="daily chance a silent need is raised later (x voice)")
+    severity_growth: NonNeg = Field(0.01, description="daily growth of an unheard need's severity")
+    conflict_rate: Prob = Field(0.02, description="daily conflict hazard at severity 1 (矛盾激化)")
+    trust_learning: Prob = Field(0.3, description="pull of one's own outcome on trust")
+    word_of_mouth: Prob = Field(0.1, description="pull of neighbours' outcomes on trust")
+    party_member_share: Prob = Field(0.03, description="双报到 party members (~3 per 100)")
+    volunteer_rate: Prob = Field(
+        0.0002, description="daily chance a resident offers help (x trust)"
+    )
+    satisfaction_resolved: Prob = 0.85
+    satisfaction_late: Prob = Field(0.7, description="multiplier when resolved after the deadline")
+    satisfaction_unresolved: Prob = 0.1
+    topdown_satisfaction: Prob = Field(0.6, description="multiplier: collective case, no 协商")
+
+
+class GridWorkerParams(Frozen):
+    """网格员: one per grid by default."""
+
+    per_grid: Annotated[int, Field(ge=0, le=20)] = 1
+    hours_per_day: NonNeg = 8.0
+    admin_hours: NonNeg = Field(4.0, description="counted tasks from above, per worker per day")
+    detection: Prob = Field(0.03, description="daily chance a patrol finds an unvoiced need")
+    overload_detection: Prob = Field(0.5, description="detection multiplier on an overloaded day")
+    success: Prob = Field(0.85, description="chance a grid-solvable case is settled at the grid")
+    triage_hours: NonNeg = Field(0.25, description="hours to take in and escalate a case")
+    priority: Literal["counted_first", "need_first"] = "counted_first"
+
+
+class StreetOfficeParams(Frozen):
+    """街道 (块) and the silo (条块分割) it forwards into."""
+
+    info_loss: Prob = Field(0.03, description="chance a hand-off drops the case (管理信息失真)")
+    max_bounces: Annotated[int, Field(ge=0, le=50)] = 3
+    forward_days: Annotated[int, Field(ge=0, le=30)] = 1
+
+
+# ---------------------------------------------------------------- levers
+class Lever(Frozen):
+    enabled: bool = False
+
+
+class Whistle(Lever):
+    """吹哨报到: the street office whistles, departments must report."""
+
+    deadline_days: Annotated[int, Field(ge=1, le=60)] = 3
+    after_bounces: Annotated[int, Field(ge=0, le=50)] = 1
+    multi_department: bool = Field(True, description="whistle at once for multi-department cases")
+
+
+class Workstation(Lever):
+    """一体化工作站, 一支队伍管执法: one team for its member departments."""
+
+    departments: tuple[str, ...] = ("market", "urban", "fire", "emergency")
+    handling_days: Annotated[int, Field(ge=0, le=365)] = 2
+
+
+class Mediation(Lever):
+    """综治中心 "1+N" 联动调解: convene the N departments at once."""
+
+    departments: tuple[str, ...] = ("justice", "police", "court", "procuratorate")
+    sessions_per_day: NonNeg = Field(
+        9.0, description="joint sessions the centre can convene a day, per 10,000 households"
+    )
+    hours_per_session: NonNeg = 2.0
+    success: Prob = Field(0.9, description="reported 82-98% of disputes resolved")
+
+
+class Cadres(Lever):
+    """机关干部下沉 / 包小区: cadres from organs paired with grids."""
+
+    per_grid: Annotated[float, Field(ge=0, le=50)] = 2.0
+    hours_per_week: Annotated[float, Field(ge=0, le=60)] = 6.0
+    probe: Prob = Field(0.02, description="探头: daily detection chance per cadre-hour per day")
+    case_share: Prob = Field(0.4, description="share of hours on simple cases")
+    visit_hours: Annotated[float, Field(gt=0)] = 0.75
+    visit_trust: Prob = Field(0.15, description="入户: pull of a home visit on trust")
+    bridge_acceptance: Prob = Field(0.95, description="acceptance when its home organ is bridged")
+    from_department: bool = Field(True, description="hours are taken from the home organ")
+
+
+class Deliberation(Lever):
+    """协商民主: collective cases settled with those affected."""
+
+    join: Prob = Field(0.5, description="chance an affected neighbour joins (x trust)")
+    meeting_days: Annotated[int, Field(ge=0, le=60)] = 3
+    meeting_hours: NonNeg = 3.0
+    success_gain: NonNeg = Field(0.3, description="relative gain in success at full participation")
+
+
+class SocialForces(Lever):
+    """社会组织 / 驻区企业 via 政府购买服务: capacity for service categories."""
+
+    hours_per_day: NonNeg = Field(8.0, description="per community")
+    success: Prob = 0.85
+
+
+class Mobilisation(Lever):
+    """线上组群+线下编队: online groups surface needs, offline teams help."""
+
+    online_detection: Prob = Field(0.03, description="daily chance a group surfaces a silent need")
+    recruit: NonNeg = Field(10.0, description="multiplier on the volunteering rate")
+    volunteer_hours: NonNeg = Field(0.3, description="hours a volunteer gives a day")
+    emergency_factor: Annotated[float, Field(ge=1)] = Field(3.0, description="战时 boost")
+
+
+class PaperResolution(Lever):
+    """管理信息失真: unresolved cases reported as resolved under target pressure."""
+
+    rate: Prob = 0.3
+
+
+class Campaign(Lever):
+    """运动型治理: a window in which one category jumps every queue."""
+
+    category: str = "sanitation"
+    start: Day = 60
+    days: Day = 60
+
+
+class Levers(Frozen):
+    whistle: Whistle = Whistle()
+    workstation: Workstation = Workstation()
+    mediation: Mediation = Mediation()
+    cadres: Cadres = Cadres()
+    deliberation: Deliberation = Deliberation()
+    social_forces: SocialForces = SocialForces()
+    mobilisation: Mobilisation = Mobilisation()
+    paper_resolution: PaperResolution = PaperResolution()
+    campaign: Campaign = Campaign()
+
+
+class Emergency(Lever):
+    """平时 / 战时: a shock window multiplying some categories' rates."""
+
+    start: Day = 120
+    days: Day = 30
+    multipliers: dict[str, Annotated[float, Field(ge=0)]] = Field(
+        default_factory=lambda: {"infrastructure": 6.0, "public_security": 3.0, "property": 3.0}
+    )
+
+
+# ---------------------------------------------------------------- scenario
+def _default_data() -> dict:
+    from sim.data import default_data
+
+    return default_data()
+
+
+class Scenario(Frozen):
+    name: str = "scenario"
+    description: str = ""
+    days: Annotated[int, Field(ge=1, le=3650)] = 365
+    community: CommunityParams = CommunityParams()
+    departments: tuple[Department, ...] = Field(
+        default_factory=lambda: _default_data()["departments"]
+    )
+    categories: tuple[Category, ...] = Field(default_factory=lambda: _default_data()["categories"])
+    residents: ResidentParams = ResidentParams()
+    grid_workers: GridWorkerParams = GridWorkerParams()
+    street_office: StreetOfficeParams = StreetOfficeParams()
+    levers: Levers = Levers()
+    emergency: Emergency = Emergency()
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> Scenario:
+        depts = [d.name for d in self.departments]
+        if len(set(depts)) != len(depts):
+            raise ValueError("departments: names must be unique")
+        cats = [c.name for c in self.categories]
+        if len(set(cats)) != len(cats):
+            raise ValueError("categories: names must be unique")
+        if not cats:
+            raise ValueError("categories: at least one category is needed")
+        known = set(depts)
+        for i, c in enumerate(self.categories):
+            for d in c.departments:
+                if d not in known:
+                    raise ValueError(
+                        f"categories.{i}.departments: unknown department {d!r} "
+                        f"(known: {', '.join(depts)})"
+                    )
+            if not c.departments and not c.grid_solvable:
+                raise ValueError(
+                    f"categories.{i}: {c.name!r} needs a department or grid_solvable: true"
+                )
+        for lever in ("workstation", "mediation"):
+            for d in getattr(self.levers, lever).departments:
+                if d not in known:
+                    raise ValueError(
+                        f"levers.{lever}.departments: unknown department {d!r} "
+                        f"(known: {', '.join(depts)})"
+                    )
+        for key in self.emergency.multipliers:
+            if key not in cats:
+                raise ValueError(
+                    f"emergency.multipliers: unknown category {key!r} (known: {', '.join(cats)})"
+                )
+        if self.levers.campaign.category not in cats:
+            raise ValueError(
+                f"levers.campaign.category: unknown category {self.levers.campaign.category!r} "
+                f"(known: {', '.join(cats)})"
+            )
+        return self
+
+    def with_levers(self, **changes: dict | bool) -> Scenario:
+        """A copy with levers changed: `with_levers(cadres=True, whistle={"deadline_days": 2})`."""
+        levers = self.levers.model_dump()
+        for name, value in changes.items():
+            if name not in levers:
+                raise KeyError(f"unknown lever {name!r}")
+            levers[name] = {
+                **levers[name],
+                **({"enabled": value} if isinstance(value, bool) else value),
+            }
+        return Scenario.model_validate({**self.model_dump(), "levers": levers})
+
+    def digest(self) -> str:
+        """Hash of every parameter, for provenance."""
+        blob = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+LEVER_NAMES: tuple[str, ...] = tuple(Levers.model_fields)

@@ -1,0 +1,210 @@
+"""Properties the model is held to (MODEL.md: 'Properties a test can hold the model to')."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import sim
+from sim.cases import Closer, State
+from sim.model import CoGovModel
+from sim.presets import CHORUS_LEVERS
+
+ALL_ON = {
+    **dict.fromkeys(CHORUS_LEVERS, True),
+    "paper_resolution": True,
+    "campaign": True,
+}
+
+
+def everything(base):
+    """Every lever, the failure modes and an emergency: the hardest case for the books."""
+    s = base.with_levers(**ALL_ON)
+    return s.model_copy(update={"emergency": s.emergency.model_copy(update={"enabled": True})})
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("preset", ["solo", "chorus", "everything"])
+def test_books_balance_every_day(preset, seed, solo_small, chorus_small):
+    params = {"solo": solo_small, "chorus": chorus_small, "everything": everything(solo_small)}[
+        preset
+    ]
+    r = sim.run(params, seed=seed, keep_model=True)
+    d = r.daily
+    assert (d.arisen == d.resolved + d.closed_unresolved + d.lost + d.open).all()
+    assert (d.arisen.diff().dropna() >= 0).all()
+    # the running tallies agree with the states in the case book itself
+    m = r.model
+    counts = m.book.counts()
+    assert counts[State.RESOLVED] == m.tally.resolved
+    assert counts[State.CLOSED_UNRESOLVED] == m.tally.closed_unresolved
+    assert counts[State.LOST] == m.tally.lost
+    assert m.book.n == m.tally.arisen
+    closed = m.book.state[: m.book.n] >= State.RESOLVED
+    assert (m.book.closed[: m.book.n][closed] >= 0).all()
+    assert (m.book.closed[: m.book.n][~closed] == -1).all()
+
+
+def test_same_seed_same_results(chorus_small):
+    a = sim.run(chorus_small, seed=7).daily
+    b = sim.run(chorus_small, seed=7).daily
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+    c = sim.run(chorus_small, seed=8).daily
+    assert not a.drop(columns="seed").equals(c.drop(columns="seed"))
+
+
+def test_chorus_with_every_lever_off_is_solo(solo_small, chorus_small):
+    off = chorus_small.with_levers(**dict.fromkeys(CHORUS_LEVERS, False))
+    a = sim.run(off, seed=3).daily.drop(columns="scenario")
+    b = sim.run(solo_small, seed=3).daily.drop(columns="scenario")
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+
+
+@pytest.mark.parametrize("lever", sim.LEVER_NAMES)
+def test_a_lever_off_leaves_no_trace(lever, solo_small):
+    """Changing every knob of a lever that is off changes nothing, bit for bit."""
+    params = getattr(solo_small.levers, lever)
+    changed = {}
+    for name, field in type(params).model_fields.items():
+        value = getattr(params, name)
+        if name == "enabled":
+            continue
+        if isinstance(value, bool):
+            changed[name] = not value
+        elif isinstance(value, float):
+            changed[name] = value / 2 if field.metadata else value
+        elif isinstance(value, int):
+            changed[name] = value + 1
+    tweaked = solo_small.with_levers(**{lever: {**changed, "enabled": False}})
+    assert tweaked != solo_small or not changed
+    a = sim.run(tweaked, seed=5).daily
+    b = sim.run(solo_small, seed=5).daily
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+    on = sim.run(solo_small.with_levers(**{lever: True}), seed=5).daily
+    if lever != "campaign":  # a campaign reorders queues, it need not change the totals
+        assert not on.drop(columns="scenario").equals(b.drop(columns="scenario"))
+
+
+def test_workstation_cases_take_exactly_one_hand_off(solo_small):
+    s = solo_small.with_levers(workstation=True)
+    m = sim.run(s, seed=1, keep_model=True).model
+    b, n = m.book, m.book.n
+    members = set(s.levers.workstation.departments)
+    ws_cats = [
+        i for i, c in enumerate(s.categories) if c.departments and set(c.departments) <= members
+    ]
+    assert ws_cats, "the default data has workstation categories"
+    mine = np.isin(b.category[:n], ws_cats) & (b.handoffs[:n] > 0)
+    assert mine.sum() > 100
+    assert (b.handoffs[:n][mine] == 1).all()
+    assert (b.bounces[:n][mine] == 0).all()
+    assert (b.closer[:n] == Closer.WORKSTATION).sum() > 50
+    # without it the same categories bounce and hop between departments
+    m0 = sim.run(solo_small, seed=1, keep_model=True).model
+    b0, n0 = m0.book, m0.book.n
+    theirs = np.isin(b0.category[:n0], ws_cats) & (b0.handoffs[:n0] > 0)
+    assert b0.handoffs[:n0][theirs].mean() > 1.3
+
+
+def test_mediation_never_bounces(solo_small):
+    s = solo_small.with_levers(mediation=True)
+    m = sim.run(s, seed=2, keep_model=True).model
+    b, n = m.book, m.book.n
+    mediated = b.joint[:n] == 2
+    assert mediated.sum() > 100
+    assert (b.bounces[:n][mediated] == 0).all()
+    assert (b.handoffs[:n][mediated] == 1).all()
+    assert (b.closer[:n] == Closer.MEDIATION).sum() > 50
+
+
+def test_cadre_bridge_raises_home_department_acceptance(solo_small):
+    on = solo_small.with_levers(cadres=True)
+    off = solo_small.with_levers(cadres={"enabled": True, "bridge_acceptance": 0.0})
+    bridged, unbridged, same_pairs_off = [0, 0], [0, 0], [0, 0]
+    for seed in range(3):
+        m = CoGovModel(on, seed=seed)
+        m.run()
+        bridge = m.levers[0].bridge
+        fw, ac = m.tally.forwarded[:, : bridge.shape[1]], m.tally.accepted[:, : bridge.shape[1]]
+        bridged[0] += ac[bridge].sum()
+        bridged[1] += fw[bridge].sum()
+        unbridged[0] += ac[~bridge].sum()
+        unbridged[1] += fw[~bridge].sum()
+        m0 = CoGovModel(off, seed=seed)
+        m0.run()
+        same_pairs_off[0] += m0.tally.accepted[:, : bridge.shape[1]][bridge].sum()
+        same_pairs_off[1] += m0.tally.forwarded[:, : bridge.shape[1]][bridge].sum()
+    rate = lambda x: x[0] / x[1]  # noqa: E731
+    assert bridged[1] > 200 and unbridged[1] > 200
+    assert rate(bridged) > 0.9  # bridge_acceptance is 0.95
+    assert rate(unbridged) < 0.65  # departments' own acceptance is 0.4-0.6
+    assert rate(same_pairs_off) < 0.65  # the same grid-department pairs, bridge cut
+
+
+def test_more_grid_capacity_never_lowers_resolution(small):
+    seeds = sim.replication_seeds(11, 8)
+    means, ses = [], []
+    for hours in (5.0, 6.0, 8.0, 11.0):
+        s = sim.solo(community=small, days=180, grid_workers={"hours_per_day": hours})
+        rates = np.array([sim.run(s, seed=x).summary["resolution_rate"] for x in seeds])
+        means.append(rates.mean())
+        ses.append(rates.std(ddof=1) / np.sqrt(rates.size))
+    for i in range(len(means) - 1):
+        assert means[i + 1] >= means[i] - 2 * np.hypot(ses[i], ses[i + 1]), (means, ses)
+    assert means[-1] > means[0] + 2 * np.hypot(ses[0], ses[-1]), (means, ses)
+
+
+def test_chorus_resolves_more_than_solo_outside_both_cis():
+    seeds = sim.replication_seeds(2026, 10)
+    _, solo = sim.run_many(sim.solo(), seeds)
+    _, chorus = sim.run_many(sim.chorus(), seeds)
+
+    def ci(x):
+        half = 1.96 * x.std(ddof=1) / np.sqrt(len(x))  # normal approx., n = 10
+        return x.mean() - half, x.mean() + half
+
+    lo_c, _ = ci(chorus.resolution_rate)
+    _, hi_s = ci(solo.resolution_rate)
+    assert lo_c > hi_s, (solo.resolution_rate.describe(), chorus.resolution_rate.describe())
+    assert chorus.satisfaction_rate.mean() > solo.satisfaction_rate.mean()
+    # emergent, not a constant: the replications vary
+    assert chorus.resolution_rate.std() > 0 and solo.resolution_rate.std() > 0
+
+
+def test_paper_resolution_hides_failures_but_not_from_residents(solo_small):
+    on = solo_small.with_levers(paper_resolution={"enabled": True, "rate": 0.5})
+    a = sim.run(on, seed=4).daily
+    b = sim.run(solo_small, seed=4).daily
+    true_cols = ["arisen", "resolved", "closed_unresolved", "lost", "satisfied", "mean_trust"]
+    pd.testing.assert_frame_equal(a[true_cols], b[true_cols], check_exact=True)
+    assert a.reported_resolution_rate.iloc[-1] > a.resolution_rate.iloc[-1] + 0.05
+
+
+def test_emergency_window_raises_arrivals_and_backlog(solo_small):
+    shock = solo_small.model_copy(
+        update={"emergency": solo_small.emergency.model_copy(update={"enabled": True})}
+    )
+    a = sim.run(shock, seed=6).daily.set_index("day")
+    b = sim.run(solo_small, seed=6).daily.set_index("day")
+    start, days = shock.emergency.start, shock.emergency.days
+    window = slice(start, start + days - 1)
+    new_a = a.arisen.diff()[window].sum()
+    new_b = b.arisen.diff()[window].sum()
+    assert new_a > 1.5 * new_b
+    assert a.emergency[window].all() and not a.emergency.loc[: start - 1].any()
+    assert a.backlog[window].max() > b.backlog[window].max()
+    assert (a.arisen.loc[: start - 1] == b.arisen.loc[: start - 1]).all()
+
+
+def test_campaign_favours_its_category(solo_small):
+    camp = solo_small.with_levers(campaign={"enabled": True, "start": 20, "days": 120})
+    ma = sim.run(camp, seed=9, keep_model=True).model
+    mb = sim.run(solo_small, seed=9, keep_model=True).model
+
+    def days_to_close(m, cat):
+        b, n = m.book, m.book.n
+        sel = (b.category[:n] == cat) & (b.closed[:n] >= 0) & (b.taken_in[:n] >= 20)
+        sel &= b.taken_in[:n] < 140
+        return (b.closed[:n] - b.taken_in[:n])[sel].mean()
+
+    san = [c.name for c in solo_small.categories].index("sanitation")
+    assert days_to_close(ma, san) <= days_to_close(mb, san)
