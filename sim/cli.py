@@ -1,0 +1,81 @@
+"""`cogov`: the command line, a thin layer over the Python API.
+
+Bad input (a scenario, graph or spec file; an out-of-range option) ends with
+one line naming the file, the field and what is allowed, and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+EXIT_BAD_INPUT = 2
+
+
+class UsageError(Exception):
+    """Bad input: printed as one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, not argparse's usage block
+        raise UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
+
+
+def positive(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number (got {text!r})") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1 (got {v})")
+    return v
+
+
+def non_negative(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number (got {text!r})") from None
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0 (got {v})")
+    return v
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from sim import __version__
+
+    p = _Parser(prog="cogov", description="Grassroots co-governance model: 独角戏 vs 大合唱")
+    p.add_argument("--version", action="version", version=f"cogov {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    # Each feature registers its own subcommands: register(subparsers) sets func=...
+    from sim.commands import register as register_core
+
+    register_core(sub)
+    for module in ("sim.sweep.cli", "sim.dashboard.cli"):
+        try:
+            mod = __import__(module, fromlist=["register"])
+        except ModuleNotFoundError as e:
+            if e.name and module.startswith(e.name):
+                continue  # feature not built yet / optional extra not installed
+            raise
+        mod.register(sub)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    from sim.community import GraphFileError
+    from sim.scenarios import ScenarioError
+
+    try:
+        args = build_parser().parse_args(argv)
+        return int(args.func(args) or 0)
+    except (UsageError, ScenarioError, GraphFileError) as e:
+        print(str(e).splitlines()[0] if str(e) else type(e).__name__, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("cogov: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

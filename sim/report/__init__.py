@@ -1,0 +1,1 @@
+"""Presentation: figures (matplotlib, CJK fonts) and tables."""
