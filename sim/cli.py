@@ -64,8 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     from sim.community import GraphFileError
+    from sim.provenance import set_command
     from sim.scenarios import ScenarioError
 
+    argv = sys.argv[1:] if argv is None else list(argv)
+    set_command(["cogov", *argv])
     try:
         args = build_parser().parse_args(argv)
         return int(args.func(args) or 0)

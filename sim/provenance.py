@@ -8,6 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+_command: list[str] = []
+
+
+def set_command(argv: list[str]) -> None:
+    """Record the command line that produced the outputs (the CLI calls this)."""
+    _command[:] = argv
+
 
 def git_commit() -> str | None:
     """The commit of the source tree (with '-dirty' if modified), when it is a git checkout."""
@@ -15,11 +22,17 @@ def git_commit() -> str | None:
     try:
         sha = subprocess.run(
             ["git", "-C", str(root), "rev-parse", "HEAD"],
-            capture_output=True, text=True, timeout=5, check=True,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
         ).stdout.strip()
         dirty = subprocess.run(
             ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True, text=True, timeout=5, check=True,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
         ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return None
@@ -40,7 +53,7 @@ def provenance(scenarios: dict | None = None, seeds=None, **extra) -> dict:
         "python": platform.python_version(),
         "mesa": mesa.__version__,
         "numpy": np.__version__,
-        "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
+        "command": " ".join(_command or [Path(sys.argv[0]).name, *sys.argv[1:]]),
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "scenarios": scenarios or {},
         "seeds": list(seeds) if seeds is not None else None,

@@ -112,7 +112,7 @@ def raw(path: Path, _chain: tuple[Path, ...] = ()) -> tuple[dict, tuple[Path, ..
 def load(name_or_path: str | Path, **overrides: Any) -> Scenario:
     """Load and validate a scenario file; overrides (e.g. `days=30`) apply on top."""
     path = resolve(name_or_path)
-    data, files = raw(path)
+    data, _ = raw(path)
     data = merge(data, overrides)
     try:
         scenario = Scenario.model_validate(data)
@@ -184,6 +184,7 @@ def describe(e: ValidationError) -> str:
         return f"{where}: unknown key (allowed here: {allowed})"
     if kind in _BOUNDS:
         bound = next(iter(ctx.values()))
+        bound = f"{bound:g}" if isinstance(bound, float) else bound
         return f"{where}: must be {_BOUNDS[kind]} {bound} (got {got!r})"
     if kind in _TYPES:
         return f"{where}: must be {_TYPES[kind]} (got {got!r})"
@@ -196,4 +197,6 @@ def describe(e: ValidationError) -> str:
     msg = err["msg"].removeprefix("Value error, ")
     if msg.split(":")[0].replace(".", "").replace("_", "").isalnum() and ":" in msg:
         return msg  # our own validators already name the field
-    return f"{where}: {msg}" + (f" (got {got!r})" if got is not None and len(repr(got)) < 60 else "")
+    return f"{where}: {msg}" + (
+        f" (got {got!r})" if got is not None and len(repr(got)) < 60 else ""
+    )

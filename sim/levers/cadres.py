@@ -14,6 +14,14 @@ from sim.cases import Channel, Closer, Desk
 BIT = 1 << 2
 
 
+def _apportion(n: int, weights: np.ndarray) -> np.ndarray:
+    """Home organ of each of n cadres, in proportion to the organs' hours (largest remainder)."""
+    share = n * weights / weights.sum()
+    k = np.floor(share).astype(np.int64)
+    k[np.argsort(-(share - k), kind="stable")[: n - k.sum()]] += 1
+    return np.repeat(np.arange(weights.size), k)
+
+
 class CadresLever:
     def __init__(self, model, p):
         self.model, self.p = model, p
@@ -22,12 +30,10 @@ class CadresLever:
         m, p = self.model, self.p
         n_grids = m.community.n_grids
         n = round(p.per_grid * n_grids)
-        depts = m.departments
+        homes = _apportion(n, np.array([d.hours_per_day for d in m.params.departments]))
         m.cadres = [
-            Cadre(
-                m, grid=i % n_grids, home=depts[i % len(depts)], hours_per_day=p.hours_per_week / 7
-            )
-            for i in range(n)
+            Cadre(m, grid=i % n_grids, home=m.departments[h], hours_per_day=p.hours_per_week / 7)
+            for i, h in enumerate(homes)
         ]
         self.bridge = np.zeros((n_grids, len(m.units)), dtype=bool)
         pooled = getattr(m, "pooled_into", {})

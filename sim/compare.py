@@ -1,0 +1,102 @@
+"""Compare scenarios over replications with common random numbers.
+
+Replication i uses the same seed in every scenario, so differences are paired:
+the same needs arise on the same days, and only the levers differ.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from sim.executors import Task, execute
+from sim.experiments import replication_seeds
+from sim.metrics import HEADLINE
+from sim.params import Scenario
+from sim.stats import mean_ci
+
+METRICS = (*HEADLINE, "reported_resolution_rate")
+
+
+@dataclass
+class Comparison:
+    names: list[str]
+    summaries: pd.DataFrame  # one row per (scenario, replication)
+    daily: pd.DataFrame | None  # one row per (scenario, replication, day)
+    seeds: list[int]
+    provenance: dict = field(default_factory=dict)
+
+    def stats(self) -> dict:
+        """{'scenarios': {name: {metric: ci}}, 'differences': {name: {metric: ci}}}."""
+        s = self.summaries
+        out: dict = {"scenarios": {}, "differences": {}}
+        base = s[s.scenario == self.names[0]].set_index("replication")
+        for name in self.names:
+            rows = s[s.scenario == name].set_index("replication")
+            out["scenarios"][name] = {m: mean_ci(rows[m]) for m in METRICS}
+            if name != self.names[0]:
+                out["differences"][name] = {m: mean_ci(rows[m] - base[m]) for m in METRICS}
+        return out
+
+    def table(self) -> pd.DataFrame:
+        """Metric × scenario: 'mean [low, high]', and each difference from the first."""
+        st = self.stats()
+
+        def fmt(c):
+            return f"{c['mean']:.3g} [{c['ci_low']:.3g}, {c['ci_high']:.3g}]"
+
+        cols = {n: {m: fmt(c) for m, c in st["scenarios"][n].items()} for n in self.names}
+        for n, d in st["differences"].items():
+            cols[f"{n} − {self.names[0]}"] = {m: fmt(c) for m, c in d.items()}
+        return pd.DataFrame(cols)
+
+    def to_json(self) -> dict:
+        return {**self.stats(), "provenance": self.provenance}
+
+
+def compare(
+    scenarios: dict[str, Scenario],
+    replications: int = 10,
+    seed: int = 0,
+    workers: int = 1,
+    days: int | None = None,
+    keep_daily: bool = True,
+    progress: bool | None = None,
+) -> Comparison:
+    """Run every scenario `replications` times with shared seeds; gather tidy frames."""
+    from tqdm.auto import tqdm
+
+    seeds = replication_seeds(seed, replications)
+    tasks = [
+        Task(f"{name}/r{i:03d}", params, s, days, keep_daily, {"scenario": name, "replication": i})
+        for name, params in scenarios.items()
+        for i, s in enumerate(seeds)
+    ]
+    summaries, daily = [], []
+    bar = tqdm(total=len(tasks), desc="runs", unit="run", delay=1.0, disable=progress is False)
+    for out in execute(tasks, workers=workers):
+        if not out.ok:
+            bar.close()
+            raise RuntimeError(f"{out.task.key} failed: {out.error}\n{out.traceback or ''}")
+        meta = out.task.meta
+        summaries.append({**meta, **out.summary})
+        if keep_daily:
+            d = out.daily.assign(scenario=meta["scenario"], replication=meta["replication"])
+            daily.append(d)
+        bar.update()
+    bar.close()
+    order = {n: i for i, n in enumerate(scenarios)}
+    summ = pd.DataFrame(summaries)
+    summ = summ.sort_values(
+        ["scenario", "replication"], key=lambda c: c.map(order) if c.name == "scenario" else c
+    )
+    dly = None
+    if keep_daily:
+        dly = pd.concat(daily, ignore_index=True)
+        dly = dly.sort_values(
+            ["scenario", "replication", "day"],
+            key=lambda c: c.map(order) if c.name == "scenario" else c,
+        )
+        dly = dly.reset_index(drop=True)
+    return Comparison(list(scenarios), summ.reset_index(drop=True), dly, seeds)
