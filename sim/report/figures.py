@@ -88,3 +88,8 @@ def run_series(daily: pd.DataFrame, title: str):
     fig.suptitle(title)
     fig.tight_layout()
     return fig
+
+
+def caption(fig, zh: str, en: str) -> None:
+    """A bilingual caption under the figure (for reports)."""
+    fig.text(0.5, -0.01, f"{zh}\n{en}", ha="center", va="top", fontsize=9)
