@@ -81,8 +81,12 @@ def cmd_run(args) -> int:
 
     loaded, info = _load_all([args.scenario])
     ((name, params),) = loaded.items()
+    from tqdm.auto import tqdm
+
     out = _out_dir(args.out, name)
-    r = sim.run(params, seed=args.seed, days=args.days)
+    days = args.days or params.days
+    with tqdm(total=days, desc=name, unit="day", delay=1.0) as bar:
+        r = sim.run(params, seed=args.seed, days=days, on_day=lambda m: bar.update())
     r.daily.to_parquet(out / "timeseries.parquet", index=False)
     prov = provenance(scenarios=info, seeds=[args.seed])
     _write_json(out / "summary.json", {"summary": r.summary, "provenance": prov})

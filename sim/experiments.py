@@ -35,10 +35,17 @@ def run(
     days: int | None = None,
     community=None,
     keep_model: bool = False,
+    on_day=None,
 ) -> RunResult:
-    """Run one replication; tidy daily series and a summary, tagged with scenario and seed."""
+    """Run one replication; tidy daily series and a summary, tagged with scenario and seed.
+
+    `on_day(model)` is called after each day (progress bars, live views).
+    """
     model = CoGovModel(params, seed=seed, community=community)
-    model.run(days)
+    for _ in range(days if days is not None else params.days):
+        model.step()
+        if on_day is not None:
+            on_day(model)
     daily = model.datacollector.get_model_vars_dataframe()
     daily.insert(0, "seed", seed)
     daily.insert(0, "scenario", params.name)

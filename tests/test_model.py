@@ -208,3 +208,17 @@ def test_campaign_favours_its_category(solo_small):
 
     san = [c.name for c in solo_small.categories].index("sanitation")
     assert days_to_close(ma, san) <= days_to_close(mb, san)
+
+
+def test_serial_and_process_pool_give_identical_results(small):
+    from sim.executors import Task, execute
+
+    params = sim.chorus(community=small, days=60)
+    tasks = [Task(f"r{i}", params, s, keep_daily=True) for i, s in enumerate([3, 4, 5])]
+    serial = {o.task.key: o for o in execute(tasks, workers=1)}
+    pooled = {o.task.key: o for o in execute(tasks, workers=2)}
+    assert set(serial) == set(pooled)
+    for k in serial:
+        assert serial[k].ok and pooled[k].ok
+        assert serial[k].summary == pooled[k].summary
+        pd.testing.assert_frame_equal(serial[k].daily, pooled[k].daily, check_exact=True)
