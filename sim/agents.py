@@ -50,8 +50,10 @@ class GridWorker(Agent):
         self.grid = grid
         self.hours_per_day = hours_per_day
         self.admin_hours = admin_hours
-        self.hours_worked = 0.0
-        self.overload_days = 0
+
+    @property
+    def overload_days(self) -> int:
+        return int(self.model.tally.overload_by_grid[self.grid])
 
 
 class Department(Agent):
@@ -62,22 +64,30 @@ class Department(Agent):
         self.spec = spec
         self.name = spec.name
         self.unit = unit  # index into the model's unit arrays
-        self.hours_worked = 0.0
-        self.forwarded = 0
-        self.accepted = 0
+
+    @property
+    def hours_worked(self) -> float:
+        return float(self.model.tally.unit_hours_used[self.unit])
+
+    @property
+    def forwarded(self) -> int:
+        return int(self.model.tally.forwarded[:, self.unit].sum())
+
+    @property
+    def accepted(self) -> int:
+        """Silo forwards it accepted (the rest it bounced: 推诿)."""
+        return int(self.model.tally.accepted[:, self.unit].sum())
 
 
-class Workstation(Agent):
+class Workstation(Department):
     """应急管理消防一体化工作站: one team for its member departments (一支队伍管执法)."""
 
     def __init__(self, model, members: list[Department], unit: int):
-        super().__init__(model)
+        Agent.__init__(self, model)
+        self.spec = None
         self.name = "workstation"
         self.members = members
         self.unit = unit
-        self.hours_worked = 0.0
-        self.forwarded = 0
-        self.accepted = 0
 
 
 class StreetOffice(Agent):
@@ -85,9 +95,7 @@ class StreetOffice(Agent):
 
     def __init__(self, model):
         super().__init__(model)
-        self.forwards = 0
-        self.gave_up = 0
-        self.whistles = 0
+        self.whistles = 0  # counted by the whistle lever
 
 
 class GovernanceCentre(Agent):
@@ -117,7 +125,6 @@ class SocialOrganisation(Agent):
         super().__init__(model)
         self.community = community
         self.hours_per_day = hours_per_day
-        self.hours_worked = 0.0
 
 
 def hours_by(agents, attr: str = "hours_per_day", n: int | None = None, key: str = "grid"):

@@ -50,6 +50,8 @@ class Tally:
         self.forwarded = np.zeros((model.community.n_grids, n_units), dtype=np.int64)
         self.accepted = np.zeros((model.community.n_grids, n_units), dtype=np.int64)
         self.hours = dict.fromkeys(ACTORS, 0.0)
+        self.overload_by_grid = np.zeros(model.community.n_grids, dtype=np.int64)
+        self.unit_hours_used = np.zeros(n_units)
         self.volunteer_hours = 0.0
 
     def new_day(self):

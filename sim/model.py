@@ -426,6 +426,7 @@ class CoGovModel(mesa.Model):
         self.tally.hours["grid_worker"] += float(used.sum() + admin_done.sum())
         self.tally.overload_today = int(self.overloaded.sum())
         self.tally.overload_days += self.tally.overload_today
+        self.tally.overload_by_grid += self.overloaded
         done = rows[served]
         settle = done[solvable[served]]
         ok = self.success(settle, np.full(settle.size, gw.success), self.rngs["grid_work"])
@@ -490,6 +491,7 @@ class CoGovModel(mesa.Model):
         """
         b = self.book
         self.hours_left = self.unit_hours - self.unit_debt
+        start_left = self.hours_left.copy()
         joint = self.rows(Desk.JOINT)
         if joint.size:
             self.handle_joint(joint[np.argsort(self.queue_order(joint), kind="stable")])
@@ -503,6 +505,7 @@ class CoGovModel(mesa.Model):
         )
         self.hours_left -= used
         self.unit_debt = np.maximum(0.0, -self.hours_left)
+        self.tally.unit_hours_used[: len(self.units)] += start_left - self.hours_left
         self.tally.hours["department"] += float(used.sum())
         start = rows[served]
         b.state[start] = State.IN_HANDLING

@@ -171,7 +171,11 @@ class Cadres(Lever):
     visit_hours: Annotated[float, Field(gt=0)] = 0.75
     visit_trust: Prob = Field(0.15, description="入户: pull of a home visit on trust")
     bridge_acceptance: Prob = Field(0.95, description="acceptance when its home organ is bridged")
-    from_department: bool = Field(True, description="hours are taken from the home organ")
+    organ_cost: Prob = Field(
+        0.25,
+        description="share of cadre hours the home department's street office loses from its "
+        "case hours (the rest comes from the organ's other work)",
+    )
 
 
 class Deliberation(Lever):

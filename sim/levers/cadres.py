@@ -40,8 +40,8 @@ class CadresLever:
         for c in m.cadres:
             unit = pooled.get(c.home.unit, c.home.unit)
             self.bridge[c.grid, unit] = True
-            if p.from_department:  # the organ gives up these hours
-                m.unit_hours[unit] = max(0.0, m.unit_hours[unit] - c.hours_per_day)
+            # the organ gives up part of these hours (its street office's case hours)
+            m.unit_hours[unit] = max(0.0, m.unit_hours[unit] - p.organ_cost * c.hours_per_day)
         self.hours = hours_by(m.cadres, n=n_grids)
         self.identity = np.arange(n_grids)
 
