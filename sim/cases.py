@@ -33,6 +33,12 @@ class Desk(IntEnum):
     DELIBERATION = 5  # a deliberation meeting (协商)
 
 
+class Joint(IntEnum):
+    NONE = 0
+    WHISTLE = 1  # 吹哨报到
+    MEDIATION = 2  # "1+N" 联动调解
+
+
 class Channel(IntEnum):
     NONE = 0
     VOICED = 1  # the resident spoke up
@@ -73,7 +79,7 @@ _COLUMNS: dict[str, type] = {
     "closer": np.int8,
     "handoffs": np.int16,
     "bounces": np.int16,
-    "joint": np.int8,  # 0 none, 1 whistle, 2 mediation
+    "joint": np.int8,  # Joint
     "failed_part": np.bool_,  # some department's part was not solved
     "tried": np.int8,  # bit flags of the helpers that tried and failed
     "deliberated": np.float32,  # share of affected neighbours who deliberated; -1 not

@@ -18,7 +18,7 @@ from mesa.datacollection import DataCollector
 
 from sim import community as community_mod
 from sim.agents import Department, GovernanceCentre, GridWorker, Resident, StreetOffice
-from sim.cases import CaseBook, Channel, Closer, Desk, State
+from sim.cases import CaseBook, Channel, Closer, Desk, Joint, State
 from sim.levers import build_levers
 from sim.metrics import DAILY_REPORTERS, Tally
 from sim.params import Scenario
@@ -484,6 +484,16 @@ class CoGovModel(mesa.Model):
         self.close(bounced[give_up], np.zeros(int(give_up.sum()), dtype=bool), Closer.STREET_OFFICE)
         b.due[bounced[~give_up]] = self.day + so.forward_days
 
+    def hand_off_joint(self, rows: np.ndarray, u_loss: np.ndarray, kind: Joint) -> None:
+        """One hand-off to a joint session (whistle or 1+N); it may still drop the case."""
+        b = self.book
+        b.handoffs[rows] += 1
+        lost = u_loss < self.params.street_office.info_loss
+        self.lose(rows[lost])
+        kept = rows[~lost]
+        b.joint[kept] = kind
+        b.desk[kept] = Desk.JOINT
+
     def departments_handle(self) -> None:
         """职能部门 take cases from their queues while they have hours; joint work comes first.
 
@@ -534,7 +544,7 @@ class CoGovModel(mesa.Model):
             if open_units == 0:
                 break  # every unit is out of hours today
             units = [u for u in routes[cat][pos:] if u >= 0]
-            mediated = kind == 2
+            mediated = kind == Joint.MEDIATION
             if (mediated and sessions < 1) or min(left[u] for u in units) <= 1e-9:
                 continue
             for u in units:
@@ -564,22 +574,22 @@ class CoGovModel(mesa.Model):
         unit = self.route[cat, b.route_pos[rows]]
         p = self.unit_success[np.maximum(unit, 0)]
         if self.params.levers.mediation.enabled:
-            p = np.where(joint == 2, self.params.levers.mediation.success, p)
-        if np.any(joint == 1):  # whistle: every unit's part must succeed
+            p = np.where(joint == Joint.MEDIATION, self.params.levers.mediation.success, p)
+        if np.any(joint == Joint.WHISTLE):  # whistle: every unit's part must succeed
             rest = np.where(
                 np.arange(self.route.shape[1]) >= b.route_pos[rows][:, None], self.route[cat], -1
             )
             prod = np.prod(np.where(rest >= 0, self.unit_success[np.maximum(rest, 0)], 1.0), axis=1)
-            p = np.where(joint == 1, prod, p)
+            p = np.where(joint == Joint.WHISTLE, prod, p)
         ok = self.success(rows, p, self.rngs["departments"])
         b.failed_part[rows] |= ~ok
         b.route_pos[rows] = np.where(joint > 0, self.route_len[cat], b.route_pos[rows] + 1)
         done = b.route_pos[rows] >= self.route_len[cat]
         finished = rows[done]
         closer = np.where(
-            b.joint[finished] == 2,
+            b.joint[finished] == Joint.MEDIATION,
             Closer.MEDIATION,
-            np.where(b.joint[finished] == 1, Closer.WHISTLE, Closer.DEPARTMENT),
+            np.where(b.joint[finished] == Joint.WHISTLE, Closer.WHISTLE, Closer.DEPARTMENT),
         )
         ws = getattr(self, "workstation_unit", -1)
         closer = np.where((b.joint[finished] == 0) & (unit[done] == ws), Closer.WORKSTATION, closer)

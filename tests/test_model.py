@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.cases import Closer, State
+from sim.cases import Closer, Joint, State
 from sim.model import CoGovModel
 from sim.presets import CHORUS_LEVERS
 
@@ -109,7 +109,7 @@ def test_mediation_never_bounces(solo_small):
     s = solo_small.with_levers(mediation=True)
     m = sim.run(s, seed=2, keep_model=True).model
     b, n = m.book, m.book.n
-    mediated = b.joint[:n] == 2
+    mediated = b.joint[:n] == Joint.MEDIATION
     assert mediated.sum() > 100
     assert (b.bounces[:n][mediated] == 0).all()
     assert (b.handoffs[:n][mediated] == 1).all()

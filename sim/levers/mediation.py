@@ -4,7 +4,7 @@ time of the slowest department rather than the sum."""
 
 import numpy as np
 
-from sim.cases import Desk
+from sim.cases import Joint
 
 
 class MediationLever:
@@ -21,11 +21,5 @@ class MediationLever:
     def route(self, rows, u_loss, claimed):
         m, b = self.model, self.model.book
         mine = ~claimed & self.eligible[b.category[rows]] & (b.route_pos[rows] == 0)
-        sel = rows[mine]
-        b.handoffs[sel] += 1
-        lost = u_loss[mine] < m.params.street_office.info_loss
-        m.lose(sel[lost])
-        sel = sel[~lost]
-        b.joint[sel] = 2
-        b.desk[sel] = Desk.JOINT
+        m.hand_off_joint(rows[mine], u_loss[mine], Joint.MEDIATION)
         return mine

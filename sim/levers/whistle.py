@@ -2,7 +2,7 @@
 street office whistles and every department it needs must report (报到) within
 the deadline, ahead of their own queues."""
 
-from sim.cases import Desk
+from sim.cases import Joint
 
 
 class WhistleLever:
@@ -16,12 +16,6 @@ class WhistleLever:
         if self.p.multi_department:
             blow |= remaining >= 2
         mine = ~claimed & blow
-        sel = rows[mine]
-        m.street_office.whistles += sel.size
-        b.handoffs[sel] += 1
-        lost = u_loss[mine] < m.params.street_office.info_loss
-        m.lose(sel[lost])
-        sel = sel[~lost]
-        b.joint[sel] = 1
-        b.desk[sel] = Desk.JOINT
+        m.street_office.whistles += int(mine.sum())
+        m.hand_off_joint(rows[mine], u_loss[mine], Joint.WHISTLE)
         return mine
