@@ -41,8 +41,6 @@ STREAMS = (
     "deliberation",
     "social_forces",
     "paper_resolution",
-    "mediation",
-    "whistle",
 )
 
 

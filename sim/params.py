@@ -99,7 +99,9 @@ class ResidentParams(Frozen):
     conflict_rate: Prob = Field(0.02, description="daily conflict hazard at severity 1 (矛盾激化)")
     trust_learning: Prob = Field(0.3, description="pull of one's own outcome on trust")
     word_of_mouth: Prob = Field(0.1, description="pull of neighbours' outcomes on trust")
-    party_member_share: Prob = Field(0.03, description="双报到 party members (~3 per 100)")
+    party_member_share: Prob = Field(
+        0.07, description="households with a 双报到 party member (~3 per 100 people, ~2.5 a home)"
+    )
     volunteer_rate: Prob = Field(
         0.0002, description="daily chance a resident offers help (x trust)"
     )
