@@ -105,7 +105,8 @@ class GovernanceCentre(Agent):
         super().__init__(model)
         self.sessions_per_day = sessions_per_day
         self.hours_per_session = hours_per_session
-        self.sessions = 0
+        self.sessions = 0  # convened so far
+        self.budget = 0.0  # sessions it can still convene (accrues daily)
 
 
 class Cadre(Agent):

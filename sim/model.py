@@ -522,16 +522,21 @@ class CoGovModel(mesa.Model):
     def handle_joint(self, rows: np.ndarray) -> None:
         """Joint sessions (whistle, 1+N): every unit on the route at once, time of the slowest.
 
-        Few cases a day, so a plain loop: each starts when every unit it names has hours left.
+        A unit books a session ahead, borrowing from coming days, as long as it is free
+        within the horizon (the whistle's deadline: 报到; the centre's booking window).
+        The session starts when the last unit is free. Few cases a day: a plain loop.
         """
         b = self.book
         left = self.hours_left.tolist()
+        daily = self.unit_hours.tolist()
         per_case = self.unit_hours_per_case.tolist()
         days_of = self.unit_days.tolist()
-        sessions = self.governance_centre.sessions_per_day
-        deadline = self.params.levers.whistle.deadline_days
+        centre = self.governance_centre
+        # a small street has less than one session a day: the budget accrues
+        sessions = min(max(1.0, centre.sessions_per_day), centre.budget + centre.sessions_per_day)
+        lv = self.params.levers
+        horizon = {Joint.WHISTLE: lv.whistle.deadline_days, Joint.MEDIATION: lv.mediation.wait_days}
         routes = self.route.tolist()
-        open_units = sum(x > 1e-9 for x in left)
         for r, cat, pos, kind in zip(
             rows.tolist(),
             b.category[rows].tolist(),
@@ -539,25 +544,30 @@ class CoGovModel(mesa.Model):
             b.joint[rows].tolist(),
             strict=True,
         ):
-            if open_units == 0:
-                break  # every unit is out of hours today
             units = [u for u in routes[cat][pos:] if u >= 0]
             mediated = kind == Joint.MEDIATION
-            if (mediated and sessions < 1) or min(left[u] for u in units) <= 1e-9:
+            if mediated and sessions < 1:
+                continue
+            # days until each unit has hours again (0: it has some today)
+            wait = [
+                0.0 if left[u] > 1e-9 else -left[u] / daily[u] if daily[u] > 0 else 1e9
+                for u in units
+            ]
+            if max(wait) >= horizon[kind]:
                 continue
             for u in units:
                 left[u] -= per_case[u]
-                open_units -= left[u] <= 1e-9
                 self.tally.hours["department"] += per_case[u]
             days = max(days_of[u] for u in units)
             if mediated:
                 sessions -= 1
-                self.governance_centre.sessions += 1
-                self.tally.hours["governance_centre"] += self.governance_centre.hours_per_session
+                centre.sessions += 1
+                self.tally.hours["governance_centre"] += centre.hours_per_session
             else:
-                days = min(days, deadline)
+                days = min(days, lv.whistle.deadline_days)
             b.state[r] = State.IN_HANDLING
-            b.due[r] = self.day + days
+            b.due[r] = self.day + int(np.ceil(max(wait))) + days
+        centre.budget = sessions
         self.hours_left = np.array(left)
 
     def handling_finishes(self) -> None:

@@ -160,6 +160,9 @@ class Mediation(Lever):
         9.0, description="joint sessions the centre can convene a day, per 10,000 households"
     )
     hours_per_session: NonNeg = 2.0
+    wait_days: Annotated[int, Field(ge=1, le=60)] = Field(
+        5, description="how far ahead the centre may book a department that is busy today"
+    )
     success: Prob = Field(0.9, description="reported 82-98% of disputes resolved")
 
 

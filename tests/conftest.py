@@ -15,6 +15,11 @@ def skip_or_fail(reason: str):
     pytest.skip(reason)
 
 
+@pytest.fixture(name="skip_or_fail")
+def _skip_or_fail():
+    return skip_or_fail
+
+
 @pytest.fixture
 def small():
     """A small street (2,000 households): fast, yet every mechanism is exercised."""
