@@ -66,7 +66,8 @@ def execute(
             yield run_task(t)
         return
     ctx = mp.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+    try:
         pending = {pool.submit(run_task, t): t for t in tasks}
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -76,3 +77,5 @@ def execute(
                     yield fut.result()
                 except Exception as e:  # a worker died (e.g. killed): record it
                     yield Outcome(task, error=f"{type(e).__name__}: {e}", traceback=None)
+    finally:  # also on Ctrl-C or an abandoned generator: drop what has not started
+        pool.shutdown(wait=True, cancel_futures=True)

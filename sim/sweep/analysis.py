@@ -1,0 +1,213 @@
+"""Analyse a sweep folder: per-point means with 95% CIs, main effects, Sobol / Morris."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.stats import mean_ci
+from sim.sweep import plots
+from sim.sweep.runner import load_design, load_manifest, load_results, write_parquet
+from sim.sweep.spec import SweepError
+
+MAX_LEVELS = 12  # more distinct values than this: bin into quantiles
+BINS = 8
+
+
+@dataclass
+class Analysis:
+    out: Path
+    points: pd.DataFrame  # one row per design point: axis values, n, mean/ci per metric
+    effects: pd.DataFrame  # long: metric, axis, x, mean, ci_low, ci_high, n
+    indices: pd.DataFrame | None = None  # sobol or morris indices
+    files: list[Path] = field(default_factory=list)
+
+    def table(self, metrics) -> pd.DataFrame:
+        """The per-point table for printing: mean [ci_low, ci_high]."""
+        cols = [c for c in self.points.columns if c not in _stat_cols(self.points, metrics)]
+        t = self.points[cols].copy()
+        for m in metrics:
+            mean, lo, hi = (self.points[f"{m}_{s}"] for s in ("mean", "ci_low", "ci_high"))
+            t[m] = [
+                f"{a:.3f} [{b:.3f}, {c:.3f}]" if np.isfinite(b) else f"{a:.3f}"
+                for a, b, c in zip(mean, lo, hi, strict=True)
+            ]
+        return t.set_index("point")
+
+
+def _stat_cols(df, metrics):
+    return {f"{m}_{s}" for m in metrics for s in ("mean", "ci_low", "ci_high")}
+
+
+def _ci_over_reps(df: pd.DataFrame, metric: str) -> dict:
+    """Mean and CI of `metric` over replications (each replication's mean first: CRN)."""
+    if df["replication"].nunique() >= 2:
+        return mean_ci(df.groupby("replication")[metric].mean())
+    return mean_ci(df[metric])
+
+
+def per_point(runs: pd.DataFrame, axes: list[str], metrics) -> pd.DataFrame:
+    rows = []
+    for pid, g in runs.groupby("point", sort=True):
+        row = {"point": pid, **{a: g[a].iloc[0] if a in g else None for a in axes}}
+        row["n"] = len(g)
+        for m in metrics:
+            ci = mean_ci(g[m])
+            row.update({f"{m}_{k}": v for k, v in ci.items()})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def main_effects(runs: pd.DataFrame, axes: list[str], metrics) -> pd.DataFrame:
+    rows = []
+    for a in axes:
+        if a not in runs:
+            continue
+        col = runs[a]
+        sub = runs[col.notna()]
+        numeric = pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
+        if numeric and col.nunique() > MAX_LEVELS:
+            groups = pd.qcut(sub[a], BINS, duplicates="drop")
+            keyed = sub.assign(_g=groups.cat.codes)
+        else:
+            keyed = sub.assign(_g=sub[a])
+        for g, part in keyed.groupby("_g", sort=True):
+            x = part[a].mean() if numeric else g
+            for m in metrics:
+                ci = _ci_over_reps(part, m)
+                rows.append({"metric": m, "axis": a, "x": x, "n": len(part), **ci})
+    return pd.DataFrame(rows, columns=["metric", "axis", "x", "n", "mean", "ci_low", "ci_high"])
+
+
+def _point_means(runs: pd.DataFrame, design: dict, metric: str) -> np.ndarray:
+    ids = [p["point"] for p in design["points"]]
+    means = runs.groupby("point")[metric].mean()
+    missing = [i for i in ids if i not in means.index]
+    if missing:
+        raise SweepError(
+            f"{len(missing)} of {len(ids)} design points have no finished run (first: "
+            f"{missing[0]}); {design['design']} indices need every point: finish the sweep "
+            "(cogov sweep ... --retry-failed)"
+        )
+    return means.loc[ids].to_numpy(float)
+
+
+def sobol_indices(runs, design, spec, metrics) -> pd.DataFrame:
+    from SALib.analyze import sobol
+
+    problem = design["problem"]
+    rows = []
+    for m in metrics:
+        y = _point_means(runs, design, m)
+        s = sobol.analyze(
+            problem,
+            y,
+            calc_second_order=spec.get("second_order", False),
+            conf_level=0.95,
+            print_to_console=False,
+            seed=spec.get("seed", 0),
+        )
+        for i, name in enumerate(problem["names"]):
+            rows.append(
+                {
+                    "metric": m,
+                    "parameter": name,
+                    "S1": s["S1"][i],
+                    "S1_conf": s["S1_conf"][i],
+                    "ST": s["ST"][i],
+                    "ST_conf": s["ST_conf"][i],
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def morris_indices(runs, design, spec, metrics) -> pd.DataFrame:
+    from SALib.analyze import morris
+
+    problem = design["problem"]
+    x = np.array([p["x"] for p in design["points"]], dtype=float)
+    rows = []
+    for m in metrics:
+        y = _point_means(runs, design, m)
+        s = morris.analyze(
+            problem,
+            x,
+            y,
+            conf_level=0.95,
+            num_levels=spec.get("levels", 4),
+            print_to_console=False,
+            seed=spec.get("seed", 0),
+        )
+        for i, name in enumerate(problem["names"]):
+            rows.append(
+                {
+                    "metric": m,
+                    "parameter": name,
+                    "mu": s["mu"][i],
+                    "mu_star": s["mu_star"][i],
+                    "mu_star_conf": s["mu_star_conf"][i],
+                    "sigma": s["sigma"][i],
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def analyze(out: str | Path, metrics: list[str] | None = None, figures: bool = True) -> Analysis:
+    """Tables and figures into `out/analysis/`; returns them too."""
+    out = Path(out)
+    manifest = load_manifest(out)
+    design = load_design(out)
+    runs = load_results(out)
+    if runs.empty:
+        raise SweepError(f"{out}: no finished runs yet (run `cogov sweep` first)")
+    spec = manifest.get("spec", {})
+    metrics = list(metrics or spec.get("metrics") or ["resolution_rate", "satisfaction_rate"])
+    unknown = [m for m in metrics if m not in runs.columns]
+    if unknown:
+        known = [c for c in runs.columns if runs[c].dtype.kind == "f"]
+        raise SweepError(f"--metrics: unknown metric {unknown[0]!r} (known: {', '.join(known)})")
+    axes = [a for a in design["axes"] if a in runs.columns]
+    dest = out / "analysis"
+    dest.mkdir(exist_ok=True)
+    res = Analysis(dest, per_point(runs, axes, metrics), main_effects(runs, axes, metrics))
+    write_parquet(dest / "points.parquet", res.points)
+    res.points.to_csv(dest / "points.csv", index=False)
+    res.effects.to_csv(dest / "main_effects.csv", index=False)
+    res.files += [dest / "points.parquet", dest / "points.csv", dest / "main_effects.csv"]
+    kind = design["design"]
+    if kind in ("sobol", "morris"):
+        fn = sobol_indices if kind == "sobol" else morris_indices
+        res.indices = fn(runs, design, spec, metrics)
+        write_parquet(dest / f"{kind}_indices.parquet", res.indices)
+        res.indices.to_csv(dest / f"{kind}_indices.csv", index=False)
+        res.files += [dest / f"{kind}_indices.parquet", dest / f"{kind}_indices.csv"]
+    if figures:
+        for m in metrics:
+            if axes:
+                res.files += plots.save(
+                    plots.main_effects(res.effects[res.effects["metric"] == m], m),
+                    dest,
+                    f"main_effects_{m}",
+                )
+            if res.indices is not None:
+                fig = (plots.sobol_bars if kind == "sobol" else plots.morris_bars)(res.indices, m)
+                res.files += plots.save(fig, dest, f"{kind}_{m}")
+    (dest / "analysis.json").write_text(
+        json.dumps(
+            {
+                "sweep": manifest.get("name"),
+                "spec_hash": manifest.get("spec_hash"),
+                "runs": len(runs),
+                "metrics": metrics,
+                "files": [p.name for p in res.files],
+            },
+            indent=2,
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    return res

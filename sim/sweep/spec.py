@@ -1,0 +1,448 @@
+"""Sweep files (`scenarios/sweeps/*.yaml`): validation, design points, tasks.
+
+A sweep names a `base:` scenario, `axes:` (dotted parameter paths) and a
+`design:`; every design point is the base with the axis values set, run for
+`replications` seeds drawn from one master seed. Replication i uses the same
+seed at every point (common random numbers), so differences between points
+are not blurred by different random draws.
+
+Axis paths follow the scenario's keys: `levers.cadres.per_grid`,
+`residents.voice`. Inside a list (`departments`, `categories`) a path step is
+an index (`departments.0.acceptance`), a name (`departments.court.acceptance`)
+or `*`, which sets the field on every item (`departments.*.acceptance`).
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from sim import scenarios
+from sim.executors import Task
+from sim.experiments import replication_seeds
+from sim.params import Scenario
+from sim.scenarios import ScenarioError
+
+SAMPLERS = ("lhs", "sobol", "morris")
+DESIGNS = ("grid", "list", "csv", *SAMPLERS)
+DEFAULT_METRICS = ("resolution_rate", "satisfaction_rate", "needs_met_rate")
+
+
+class SweepError(ScenarioError):
+    """A sweep that cannot be used or run; one line, exit code 2 on the command line."""
+
+
+class Range(BaseModel):
+    """A continuous axis for samplers: `{low: 0, high: 4}`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    low: float
+    high: float
+
+    @model_validator(mode="after")
+    def _order(self) -> Range:
+        if not self.low < self.high:
+            raise ValueError(f"low must be < high (got low={self.low}, high={self.high})")
+        return self
+
+
+AxisPath = Annotated[str, Field(pattern=r"^[a-z_][a-z0-9_]*(\.([a-z0-9_]+|\*))+$|^days$")]
+
+
+class SweepSpec(BaseModel):
+    """What a sweep file may contain (extra keys are refused)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = ""
+    description: str = ""
+    base: str = Field(description="scenario name or path relative to the sweep file")
+    overrides: dict[str, Any] = Field(
+        default_factory=dict, description="merged into the base (like a scenario file)"
+    )
+    design: Literal["grid", "list", "csv", "lhs", "sobol", "morris"] = "grid"
+    axes: dict[AxisPath, list[Any] | Range] = Field(default_factory=dict)
+    points: list[dict[AxisPath, Any]] | None = None
+    points_file: str | None = None
+    samples: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
+    levels: Annotated[int, Field(ge=2, le=20)] = Field(4, description="morris grid levels")
+    second_order: bool = Field(False, description="sobol: second-order indices too")
+    replications: Annotated[int, Field(ge=1, le=10_000)] = 5
+    seed: Annotated[int, Field(ge=0)] = 0
+    days: Annotated[int, Field(ge=1, le=3650)] | None = None
+    keep_daily: bool = False
+    metrics: tuple[str, ...] = DEFAULT_METRICS
+
+    @model_validator(mode="after")
+    def _design(self) -> SweepSpec:
+        d = self.design
+        ranges = [k for k, v in self.axes.items() if isinstance(v, Range)]
+        lists = [k for k, v in self.axes.items() if not isinstance(v, Range)]
+        if d in SAMPLERS:
+            if not self.axes:
+                raise ValueError(f"axes: design {d} needs at least one axis")
+            if lists:
+                raise ValueError(
+                    f"axes.{lists[0]}: design {d} samples ranges: give {{low: .., high: ..}}"
+                )
+            if self.samples is None:
+                raise ValueError(f"samples: required for design {d}")
+            if d == "sobol" and self.samples & (self.samples - 1):
+                raise ValueError(
+                    f"samples: sobol needs a power of 2 (got {self.samples}; e.g. 32, 64, 128)"
+                )
+        else:
+            if ranges:
+                raise ValueError(
+                    f"axes.{ranges[0]}: design {d} takes a list of values; "
+                    "ranges {low, high} are for lhs, sobol, morris"
+                )
+            if self.samples is not None:
+                raise ValueError(f"samples: only for lhs, sobol, morris (design is {d})")
+        for k, v in self.axes.items():
+            if isinstance(v, list) and not v:
+                raise ValueError(f"axes.{k}: give at least one value")
+        if d == "grid" and not self.axes:
+            raise ValueError("axes: design grid needs at least one axis")
+        if d == "list" and not self.points:
+            raise ValueError("points: design list needs a non-empty list of points")
+        if d != "list" and self.points is not None:
+            raise ValueError(f"points: only for design list (design is {d})")
+        if d == "csv" and not self.points_file:
+            raise ValueError("points_file: design csv needs a CSV file of points")
+        if d != "csv" and self.points_file is not None:
+            raise ValueError(f"points_file: only for design csv (design is {d})")
+        return self
+
+
+# ---------------------------------------------------------------- parameter paths
+class PathError(ValueError):
+    pass
+
+
+def _step(node: Any, part: str, path: str, value: Any, rest: list[str]) -> Any:
+    if isinstance(node, dict):
+        child = node.get(part, {} if rest else None)
+        node = dict(node)
+        node[part] = _set(child, rest, value, path) if rest else value
+        return node
+    if isinstance(node, (list, tuple)):
+        items = list(node)
+        if part == "*":
+            idx = range(len(items))
+        elif part.isdigit():
+            if int(part) >= len(items):
+                raise PathError(f"{path}: index {part} out of range ({len(items)} items)")
+            idx = [int(part)]
+        else:
+            idx = [
+                i for i, it in enumerate(items) if isinstance(it, dict) and it.get("name") == part
+            ]
+            if not idx:
+                names = [it.get("name") for it in items if isinstance(it, dict)]
+                raise PathError(f"{path}: no item named {part!r} (known: {', '.join(names)})")
+        for i in idx:
+            items[i] = _set(items[i], rest, value, path) if rest else value
+        return items
+    raise PathError(f"{path}: {part!r} is not inside a mapping or list")
+
+
+def _set(node: Any, parts: list[str], value: Any, path: str) -> Any:
+    return _step(node, parts[0], path, value, parts[1:])
+
+
+def set_path(data: dict, path: str, value: Any) -> dict:
+    """A copy of `data` with the dotted `path` set (`*` sets every item of a list)."""
+    return _set(data, path.split("."), value, path)
+
+
+def get_path(data: Any, path: str) -> Any:
+    """The value at a dotted path (for `*`, the first item's)."""
+    node = data
+    for part in path.split("."):
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, (list, tuple)) and node:
+            if part == "*":
+                node = node[0]
+            elif part.isdigit():
+                node = node[int(part)] if int(part) < len(node) else None
+            else:
+                node = next(
+                    (x for x in node if isinstance(x, dict) and x.get("name") == part), None
+                )
+        else:
+            return None
+    return node
+
+
+def _plain(v: Any) -> Any:
+    """numpy scalars -> Python, for YAML/JSON and pydantic."""
+    if hasattr(v, "item") and not isinstance(v, (list, tuple, dict)):
+        return v.item()
+    return v
+
+
+# ---------------------------------------------------------------- the loaded sweep
+@dataclass
+class Point:
+    id: str
+    values: dict  # axis path -> value used
+    x: list[float] | None = None  # sampler's raw row (for SALib analysis)
+
+
+@dataclass
+class Sweep:
+    """A validated sweep: spec, base scenario, design points, seeds."""
+
+    path: Path
+    spec: SweepSpec
+    base: Scenario
+    base_files: dict
+    points: list[Point]
+    seeds: list[int]
+    params: dict[str, Scenario] = field(repr=False)
+    hash: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.spec.name or self.path.stem
+
+    @property
+    def axes(self) -> list[str]:
+        if self.spec.axes:
+            return list(self.spec.axes)
+        keys: list[str] = []
+        for p in self.points:
+            keys += [k for k in p.values if k not in keys]
+        return keys
+
+    def problem(self) -> dict | None:
+        """SALib's problem for sampler designs."""
+        if self.spec.design not in SAMPLERS:
+            return None
+        return {
+            "num_vars": len(self.spec.axes),
+            "names": list(self.spec.axes),
+            "bounds": [[r.low, r.high] for r in self.spec.axes.values()],
+        }
+
+    def key(self, point: Point, rep: int) -> str:
+        return f"{point.id}-r{rep:03d}"
+
+    def tasks(self) -> list[Task]:
+        out = []
+        for p in self.points:
+            for r, seed in enumerate(self.seeds):
+                out.append(
+                    Task(
+                        key=self.key(p, r),
+                        params=self.params[p.id],
+                        seed=seed,
+                        days=self.spec.days,
+                        keep_daily=self.spec.keep_daily,
+                        meta={"point": p.id, "replication": r, "values": p.values},
+                    )
+                )
+        return out
+
+
+def _spec_error(path: Path, e: ValidationError) -> SweepError:
+    err = e.errors()[0]
+    loc = tuple(err["loc"])
+    if err["type"] == "extra_forbidden" and len(loc) == 1:
+        allowed = ", ".join(SweepSpec.model_fields)
+        return SweepError(f"{path}: {loc[0]}: unknown key (allowed here: {allowed})")
+    if err["type"] == "extra_forbidden":
+        return SweepError(f"{path}: {'.'.join(map(str, loc))}: unknown key (allowed: low, high)")
+    if err["type"] == "string_pattern_mismatch":
+        where = ".".join(map(str, loc[:-1]))
+        return SweepError(
+            f"{path}: {where}: {err['input']!r} is not a dotted parameter path "
+            "(e.g. levers.cadres.per_grid, departments.*.acceptance)"
+        )
+    if not loc and err["type"] == "value_error":  # our own checks name the field
+        return SweepError(f"{path}: {err['msg'].removeprefix('Value error, ')}")
+    return SweepError(f"{path}: {scenarios.describe(e)}")
+
+
+def _read_spec(path: Path) -> dict:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SweepError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise SweepError(f"{path}: cannot read the file ({e.__class__.__name__})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise SweepError(f"{path}: not valid YAML{where}") from None
+    if not isinstance(data, dict):
+        raise SweepError(f"{path}: expected a mapping of sweep keys (base, axes, design, ...)")
+    return data
+
+
+def _base_path(path: Path, base: str) -> Path:
+    local = path.parent / base
+    if local.is_file():
+        return local
+    try:
+        return scenarios.resolve(base)
+    except ScenarioError:
+        names = ", ".join(scenarios.bundled()) or "none"
+        raise SweepError(
+            f"{path}: base: no such scenario {base!r} (a path relative to the sweep file, "
+            f"or a bundled name: {names})"
+        ) from None
+
+
+def _coerce(template: Any, v: Any) -> Any:
+    """A sampled float in the type of the base's value (int rounds, bool thresholds)."""
+    if isinstance(template, bool):
+        return bool(v >= 0.5)
+    if isinstance(template, int):
+        return round(v)
+    return float(v)
+
+
+def _design_points(sweep_path: Path, spec: SweepSpec, base_dump: dict) -> list[Point]:
+    import itertools
+
+    import numpy as np
+
+    d = spec.design
+    if d == "grid":
+        keys = list(spec.axes)
+        combos = itertools.product(*(spec.axes[k] for k in keys))
+        rows = [(dict(zip(keys, c, strict=True)), None) for c in combos]
+    elif d == "list":
+        rows = [(dict(p), None) for p in spec.points or []]
+    elif d == "csv":
+        import pandas as pd
+
+        f = sweep_path.parent / str(spec.points_file)
+        try:
+            df = pd.read_csv(f)
+        except FileNotFoundError:
+            raise SweepError(f"{sweep_path}: points_file: no such file ({f})") from None
+        except Exception as e:
+            raise SweepError(f"{sweep_path}: points_file: cannot read {f} ({e})") from None
+        if df.empty:
+            raise SweepError(f"{sweep_path}: points_file: {f} has no rows")
+        for c in df.columns:
+            if "." not in str(c):
+                raise SweepError(
+                    f"{sweep_path}: points_file: column {c!r} is not a dotted parameter path"
+                )
+        rows = [
+            ({k: _plain(v) for k, v in r.items() if not pd.isna(v)}, None)
+            for r in df.to_dict("records")
+        ]
+    else:
+        problem = {
+            "num_vars": len(spec.axes),
+            "names": list(spec.axes),
+            "bounds": [[r.low, r.high] for r in spec.axes.values()],
+        }
+        n = int(spec.samples or 0)
+        if d == "lhs":
+            from scipy.stats import qmc
+
+            unit = qmc.LatinHypercube(d=len(spec.axes), seed=spec.seed).random(n)
+            lo = np.array([b[0] for b in problem["bounds"]])
+            hi = np.array([b[1] for b in problem["bounds"]])
+            x = qmc.scale(unit, lo, hi) if len(lo) else unit
+        elif d == "sobol":
+            from SALib.sample import sobol
+
+            x = sobol.sample(problem, n, calc_second_order=spec.second_order, seed=spec.seed)
+        else:
+            from SALib.sample import morris
+
+            x = morris.sample(problem, n, num_levels=spec.levels, seed=spec.seed)
+        keys = list(spec.axes)
+        rows = []
+        for row in x:
+            vals = {
+                k: _coerce(get_path(base_dump, k), float(v)) for k, v in zip(keys, row, strict=True)
+            }
+            rows.append((vals, [float(v) for v in row]))
+    width = max(4, len(str(len(rows) - 1)))
+    return [Point(f"p{i:0{width}d}", vals, x) for i, (vals, x) in enumerate(rows)]
+
+
+def point_scenario(base: Scenario, base_dump: dict, values: dict) -> Scenario:
+    """The base scenario with a design point's values set (raises PathError/ValidationError)."""
+    data = base_dump
+    for k, v in values.items():
+        data = set_path(data, k, v)
+    return Scenario.model_validate(data)
+
+
+def load(path: str | Path) -> Sweep:
+    """Read and validate a sweep file; every design point is validated up front."""
+    path = Path(path)
+    data = _read_spec(path)
+    try:
+        spec = SweepSpec.model_validate(data)
+    except ValidationError as e:
+        raise _spec_error(path, e) from None
+    bpath = _base_path(path, spec.base)
+    base = scenarios.load(bpath, **copy.deepcopy(spec.overrides))
+    base_dump = base.model_dump()
+    points = _design_points(path, spec, base_dump)
+    params: dict[str, Scenario] = {}
+    cache: dict[str, Scenario] = {}
+    for p in points:
+        ck = json.dumps(p.values, sort_keys=True, default=str)
+        if ck in cache:
+            params[p.id] = cache[ck]
+            continue
+        try:
+            s = point_scenario(base, base_dump, p.values)
+        except PathError as e:
+            raise SweepError(f"{path}: axes.{e}") from None
+        except ValidationError as e:
+            shown = ", ".join(f"{k}={v!r}" for k, v in p.values.items())
+            raise SweepError(f"{path}: point {p.id} ({shown}): {scenarios.describe(e)}") from None
+        graph = s.community.graph_file
+        if graph is not None and not Path(graph).is_file():
+            raise SweepError(f"{path}: point {p.id}: community.graph_file: no such file ({graph})")
+        params[p.id] = cache[ck] = s.model_copy(update={"name": base.name})
+    seeds = replication_seeds(spec.seed, spec.replications)
+    sweep = Sweep(
+        path=path,
+        spec=spec,
+        base=base,
+        base_files=scenarios.file_hashes(bpath),
+        points=points,
+        seeds=seeds,
+        params=params,
+    )
+    sweep.hash = spec_hash(sweep)
+    return sweep
+
+
+def spec_hash(sweep: Sweep) -> str:
+    """What determines the results: spec (bar name/description), base parameters, points."""
+    spec = sweep.spec.model_dump(mode="json", exclude={"name", "description", "metrics"})
+    blob = json.dumps(
+        {
+            "spec": spec,
+            "base": sweep.base.digest(),
+            "points": [[p.id, p.values] for p in sweep.points],
+            "seeds": sweep.seeds,
+        },
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
