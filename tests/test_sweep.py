@@ -236,6 +236,8 @@ def test_analyze_writes_table_and_figures(spec, tmp_path, capsys):
     pts = pd.read_parquet(a / "points.parquet")
     assert len(pts) == 4 and {"resolution_rate_ci_low", "resolution_rate_ci_high"} <= set(pts)
     assert (a / "points.csv").is_file()
+    meta = json.loads((a / "analysis.json").read_text())
+    assert meta["provenance"]["version"] and meta["sweep_provenance"]["seeds"]
     for ext in ("png", "svg"):
         assert (a / f"main_effects_resolution_rate.{ext}").stat().st_size > 1000
     res = analyze(out, metrics=["satisfaction_rate"], figures=False)

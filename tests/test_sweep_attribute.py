@@ -77,6 +77,8 @@ def test_attribute_cli_writes_table_json_and_waterfall(ab, tmp_path, capsys):
         "waterfall_satisfaction_rate.svg",
     ):
         assert (out / f).is_file(), f
+    prov = json.loads((out / "attribution.json").read_text())["provenance"]
+    assert prov["version"] and len(prov["seeds"]) == 2 and len(prov["scenarios"]) == 2
 
 
 def test_attribute_refusals(ab, tmp_path, capsys):

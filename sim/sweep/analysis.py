@@ -158,6 +158,8 @@ def morris_indices(runs, design, spec, metrics) -> pd.DataFrame:
 
 def analyze(out: str | Path, metrics: list[str] | None = None, figures: bool = True) -> Analysis:
     """Tables and figures into `out/analysis/`; returns them too."""
+    from sim.provenance import provenance
+
     out = Path(out)
     manifest = load_manifest(out)
     design = load_design(out)
@@ -204,6 +206,8 @@ def analyze(out: str | Path, metrics: list[str] | None = None, figures: bool = T
                 "runs": len(runs),
                 "metrics": metrics,
                 "files": [p.name for p in res.files],
+                "sweep_provenance": manifest.get("provenance"),
+                "provenance": provenance(),
             },
             indent=2,
             ensure_ascii=False,

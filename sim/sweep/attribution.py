@@ -95,6 +95,7 @@ class Attribution:
     coalitions: pd.DataFrame  # mask, levers on, replication, seed, metrics
     per_replication: pd.DataFrame  # replication, metric, lever, shapley
     stats: dict = field(default_factory=dict)
+    provenance: dict = field(default_factory=dict)
 
     def table(self) -> pd.DataFrame:
         rows = []
@@ -123,6 +124,7 @@ class Attribution:
             "replications": len(self.seeds),
             "seeds": self.seeds,
             "metrics": self.stats,
+            "provenance": self.provenance,
         }
 
 
@@ -207,8 +209,16 @@ def attribute(
             "gain": mean_ci(gains),
             "shapley": {n: mean_ci(phis[n]) for n in levers},
         }
+    from sim.provenance import provenance
+
+    prov = provenance(
+        scenarios={s.name: {"hash": s.digest()} for s in (sa, sb)},
+        seeds=seeds,
+        master_seed=seed,
+        replications=replications,
+    )
     return Attribution(
-        sa.name, sb.name, levers, list(metrics), seeds, df, pd.DataFrame(per_rep), stats
+        sa.name, sb.name, levers, list(metrics), seeds, df, pd.DataFrame(per_rep), stats, prov
     )
 
 
