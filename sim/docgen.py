@@ -82,7 +82,7 @@ FALLBACK: dict[tuple[str, str], str] = {
     ("Cadres", "visit_hours"): "hours per home visit (入户)",
     ("Deliberation", "enabled"): "switch the lever on",
     ("Deliberation", "meeting_days"): "days from intake to the meeting",
-    ("Deliberation", "meeting_hours"): "grid-worker hours per meeting (cost only)",
+    ("Deliberation", "meeting_hours"): "grid-worker hours per meeting, taken from casework",
     ("SocialForces", "enabled"): "switch the lever on",
     ("SocialForces", "success"): "chance a served case is truly solved",
     ("Mobilisation", "enabled"): "switch the lever on",

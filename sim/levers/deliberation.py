@@ -37,4 +37,6 @@ class DeliberationLever:
         m.residents.participated[rep] = True
         b.deliberated[rows] = (1 + np.bincount(case_of[joined], minlength=rows.size)) / (1 + deg)
         b.desk[rows] = Desk.GRID
+        # the grid worker chairs the meeting: hours taken from today's casework
+        np.add.at(m.grid_debt, b.grid[rows], self.p.meeting_hours)
         m.tally.hours["grid_worker"] += self.p.meeting_hours * rows.size
