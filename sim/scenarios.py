@@ -45,26 +45,25 @@ def resolve(name_or_path: str | Path) -> Path:
     raise ScenarioError(f"{name_or_path}: no such file (bundled scenarios: {names})")
 
 
-def _read(path: Path) -> dict:
+def read_mapping(path: Path, error=ScenarioError, what: str = "scenario keys") -> dict:
+    """A YAML file holding a mapping; any problem is one line naming the file."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ScenarioError(f"{path}: no such file") from None
+        raise error(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError) as e:
-        raise ScenarioError(f"{path}: cannot read the file ({e.__class__.__name__})") from None
+        raise error(f"{path}: cannot read the file ({e.__class__.__name__})") from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(e, "problem", None) or "invalid YAML"
-        raise ScenarioError(f"{path}: not valid YAML{where}: {problem}") from None
+        raise error(f"{path}: not valid YAML{where}: {problem}") from None
     if data is None:
-        raise ScenarioError(f"{path}: the file is empty (expected a mapping of scenario keys)")
+        raise error(f"{path}: the file is empty (expected a mapping of {what})")
     if not isinstance(data, dict):
-        raise ScenarioError(
-            f"{path}: expected a mapping of scenario keys, got {type(data).__name__}"
-        )
+        raise error(f"{path}: expected a mapping of {what}, got {type(data).__name__}")
     return data
 
 
@@ -83,7 +82,7 @@ def raw(path: Path, _chain: tuple[Path, ...] = ()) -> tuple[dict, tuple[Path, ..
     if real in _chain:
         cycle = " -> ".join(str(p) for p in (*_chain, real))
         raise ScenarioError(f"{path}: extends: cycle ({cycle})")
-    data = _read(path)
+    data = read_mapping(path)
     parent = data.pop("extends", None)
     data.setdefault("name", path.stem)
     community = data.get("community")

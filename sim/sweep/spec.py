@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim import scenarios
@@ -274,21 +273,7 @@ def _spec_error(path: Path, e: ValidationError) -> SweepError:
 
 
 def _read_spec(path: Path) -> dict:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SweepError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise SweepError(f"{path}: cannot read the file ({e.__class__.__name__})") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise SweepError(f"{path}: not valid YAML{where}") from None
-    if not isinstance(data, dict):
-        raise SweepError(f"{path}: expected a mapping of sweep keys (base, axes, design, ...)")
-    return data
+    return scenarios.read_mapping(path, SweepError, "sweep keys (base, axes, design, ...)")
 
 
 def _base_path(path: Path, base: str) -> Path:
