@@ -21,7 +21,7 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
 
 
-def _at_least(low: int):
+def _at_least(low: int, high: int = 2**63 - 1):
     def parse(text: str) -> int:
         try:
             v = int(text)
@@ -29,6 +29,8 @@ def _at_least(low: int):
             raise argparse.ArgumentTypeError(f"must be a whole number (got {text!r})") from None
         if v < low:
             raise argparse.ArgumentTypeError(f"must be >= {low} (got {v})")
+        if v > high:
+            raise argparse.ArgumentTypeError(f"must be < 2**63 (got {v})")
         return v
 
     return parse

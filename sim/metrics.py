@@ -67,6 +67,11 @@ class Tally:
         return int(t[Channel.PATROL] + t[Channel.PROBE] + t[Channel.VISIT] + t[Channel.ONLINE])
 
     @property
+    def closed_or_lost(self) -> int:
+        """满意率's denominator: a lost case is one its resident is not satisfied with."""
+        return self.resolved + self.closed_unresolved + self.lost
+
+    @property
     def staff_hours(self) -> float:
         return float(sum(self.hours.values()))
 
@@ -103,9 +108,7 @@ DAILY_REPORTERS = {
     "satisfied": lambda m: m.tally.satisfied,
     "resolution_rate": lambda m: _ratio(m.tally.resolved, m.tally.total_taken_in),
     "reported_resolution_rate": lambda m: _ratio(m.tally.reported_resolved, m.tally.total_taken_in),
-    "satisfaction_rate": lambda m: _ratio(
-        m.tally.satisfied, m.tally.resolved + m.tally.closed_unresolved
-    ),
+    "satisfaction_rate": lambda m: _ratio(m.tally.satisfied, m.tally.closed_or_lost),
     "mean_trust": lambda m: float(m.residents.trust.mean()),
     "participation_rate": lambda m: float(m.residents.participated.mean()),
     "overloaded_grids": lambda m: m.tally.overload_today,
@@ -123,13 +126,12 @@ def summary(m) -> dict:
     days = (b.closed[:n] - b.arisen[:n])[res]
     deadline = m.cat_deadline[b.category[:n][res]]
     on_time = (b.closed[:n] - b.taken_in[:n])[res] <= deadline
-    closed = t.resolved + t.closed_unresolved
     taken = t.total_taken_in
     out = {
         "resolution_rate": _ratio(t.resolved, taken),
         "reported_resolution_rate": _ratio(t.reported_resolved, taken),
         "needs_met_rate": _ratio(t.resolved, t.arisen),
-        "satisfaction_rate": _ratio(t.satisfied, closed),
+        "satisfaction_rate": _ratio(t.satisfied, t.closed_or_lost),
         "detection_rate": _ratio(t.detected, t.silent),
         "mean_days_to_resolve": float(days.mean()) if days.size else float("nan"),
         "median_days_to_resolve": float(np.median(days)) if days.size else float("nan"),

@@ -65,7 +65,7 @@ class Residents:
 
 
 def take_by_capacity(group, cost, order, capacity) -> tuple[np.ndarray, np.ndarray]:
-    """Serve each group's queue in `order` while it has hours left.
+    """Serve each group's queue (sorted by the lexsort keys `order`) while it has hours left.
 
     A case starts if any of its group's `capacity` is left when its turn comes;
     the overrun is borrowed from the next day. Returns (mask of rows served,
@@ -75,7 +75,7 @@ def take_by_capacity(group, cost, order, capacity) -> tuple[np.ndarray, np.ndarr
     used = np.zeros(capacity.size)
     if group.size == 0:
         return served, used
-    idx = np.lexsort((order, group))
+    idx = np.lexsort((*order, group))
     g, c = group[idx], cost[idx]
     cum = np.cumsum(c)
     first = np.r_[True, g[1:] != g[:-1]]
@@ -219,15 +219,19 @@ class CoGovModel(mesa.Model):
         pick = (rng.random(g.size) * self._grid_count[g]).astype(np.int64)
         return self._grid_members[self._grid_start[g] + pick]
 
-    def queue_order(self, rows: np.ndarray, need_first: bool = False) -> np.ndarray:
-        """Sort key: lower first. Campaigns jump the queue (运动型治理)."""
+    def queue_order(self, rows: np.ndarray, need_first=False, counted_first=False) -> list:
+        """Sort keys for np.lexsort, least significant first: first come, first served;
+        then the neediest (need_first) or counted tasks (counted_first); campaigns
+        (运动型治理) jump every queue."""
         b = self.book
-        key = b.taken_in[rows].astype(np.float64) * 1e6 + rows  # FIFO, then row
+        keys = [rows, b.taken_in[rows]]
         if need_first:
-            key = key - b.severity[rows] * 1e12
+            keys.append(-b.severity[rows])
+        if counted_first:
+            keys.append(~self.cat_counted[b.category[rows]])
         for hook in self.hooks["priority"]:
-            key = key - hook(rows) * 1e14
-        return key
+            keys.append(-hook(rows))
+        return keys
 
     def take_in(self, rows: np.ndarray, channel: Channel) -> None:
         """A need is heard: voiced, detected, or surfaced by a conflict."""
@@ -408,18 +412,14 @@ class CoGovModel(mesa.Model):
         solvable = self.cat_grid_solvable[cat] & ~b.failed_part[rows]
         cost = np.where(solvable, self.cat_grid_hours[cat], gw.triage_hours)
         need_first = gw.priority == "need_first"
-        order = self.queue_order(rows, need_first=need_first)
-        if not need_first:
-            order = order - self.cat_counted[cat] * 1e13
+        order = self.queue_order(rows, need_first=need_first, counted_first=not need_first)
         available = self.grid_hours - self.grid_debt - (0 if need_first else self.grid_admin)
         served, used = take_by_capacity(b.grid[rows], cost, order, np.maximum(available, 0))
-        self.grid_debt = np.maximum(0.0, used - np.maximum(available, 0))
+        self.grid_debt = np.maximum(0.0, used - available)  # overruns and meetings carry over
         demand = np.bincount(b.grid[rows], weights=cost, minlength=self.grid_hours.size)
         self.overloaded = demand + self.grid_admin > self.grid_hours + 1e-9
         admin_done = (
-            self.grid_admin
-            if not need_first
-            else np.minimum(self.grid_admin, self.grid_hours - used)
+            self.grid_admin if not need_first else np.clip(available - used, 0, self.grid_admin)
         )
         self.tally.hours["grid_worker"] += float(used.sum() + admin_done.sum())
         self.tally.overload_today = int(self.overloaded.sum())
@@ -500,9 +500,11 @@ class CoGovModel(mesa.Model):
         b = self.book
         self.hours_left = self.unit_hours - self.unit_debt
         start_left = self.hours_left.copy()
+        c = self.governance_centre  # a small street has < 1 session a day: it accrues
+        c.budget = min(max(1.0, c.sessions_per_day), c.budget + c.sessions_per_day)
         joint = self.rows(Desk.JOINT)
         if joint.size:
-            self.handle_joint(joint[np.argsort(self.queue_order(joint), kind="stable")])
+            self.handle_joint(joint[np.lexsort(self.queue_order(joint))])
         rows = self.rows(Desk.UNIT)
         unit = b.unit[rows].astype(np.int64)
         served, used = take_by_capacity(
@@ -532,8 +534,7 @@ class CoGovModel(mesa.Model):
         per_case = self.unit_hours_per_case.tolist()
         days_of = self.unit_days.tolist()
         centre = self.governance_centre
-        # a small street has less than one session a day: the budget accrues
-        sessions = min(max(1.0, centre.sessions_per_day), centre.budget + centre.sessions_per_day)
+        sessions = centre.budget
         lv = self.params.levers
         horizon = {Joint.WHISTLE: lv.whistle.deadline_days, Joint.MEDIATION: lv.mediation.wait_days}
         routes = self.route.tolist()
@@ -624,6 +625,9 @@ class CoGovModel(mesa.Model):
         k = rng.binomial(self.community.n, min(1.0, rate))
         cand = rng.integers(0, self.community.n, k)
         joined = cand[rng.random(k) < res.trust[cand]]
+        # volunteers drift away; registered party members (双报到) stay
+        active = np.flatnonzero(res.volunteer & ~res.party_member)
+        res.volunteer[active[rng.random(active.size) < rp.volunteer_dropout]] = False
         res.volunteer[joined] = True
         res.participated[joined] = True
 

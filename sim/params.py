@@ -105,6 +105,9 @@ class ResidentParams(Frozen):
     volunteer_rate: Prob = Field(
         0.0002, description="daily chance a resident offers help (x trust)"
     )
+    volunteer_dropout: Prob = Field(
+        1 / 120, description="daily chance a volunteer stops (party members stay)"
+    )
     satisfaction_resolved: Prob = 0.85
     satisfaction_late: Prob = Field(0.7, description="multiplier when resolved after the deadline")
     satisfaction_unresolved: Prob = 0.1
@@ -156,7 +159,7 @@ class Mediation(Lever):
     """综治中心 "1+N" 联动调解: convene the N departments at once."""
 
     departments: tuple[str, ...] = ("justice", "police", "court", "procuratorate")
-    sessions_per_day: NonNeg = Field(
+    sessions_per_day: Annotated[float, Field(gt=0)] = Field(
         9.0, description="joint sessions the centre can convene a day, per 10,000 households"
     )
     hours_per_session: NonNeg = 2.0
@@ -288,19 +291,22 @@ class Scenario(Frozen):
                 raise ValueError(
                     f"categories.{i}: {c.name!r} needs a department or grid_solvable: true"
                 )
+        # a lever that is off is not there: only check what is switched on
         for lever in ("workstation", "mediation"):
+            if not getattr(self.levers, lever).enabled:
+                continue
             for d in getattr(self.levers, lever).departments:
                 if d not in known:
                     raise ValueError(
                         f"levers.{lever}.departments: unknown department {d!r} "
                         f"(known: {', '.join(depts)})"
                     )
-        for key in self.emergency.multipliers:
+        for key in self.emergency.multipliers if self.emergency.enabled else ():
             if key not in cats:
                 raise ValueError(
                     f"emergency.multipliers: unknown category {key!r} (known: {', '.join(cats)})"
                 )
-        if self.levers.campaign.category not in cats:
+        if self.levers.campaign.enabled and self.levers.campaign.category not in cats:
             raise ValueError(
                 f"levers.campaign.category: unknown category {self.levers.campaign.category!r} "
                 f"(known: {', '.join(cats)})"
@@ -320,9 +326,13 @@ class Scenario(Frozen):
         return Scenario.model_validate({**self.model_dump(), "levers": levers})
 
     def digest(self) -> str:
-        """Hash of every parameter, for provenance."""
+        """Hash of every parameter and of the graph file's content, for provenance."""
         blob = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+        h = hashlib.sha256(blob.encode())
+        graph = self.community.graph_file
+        if graph is not None and Path(graph).is_file():
+            h.update(Path(graph).read_bytes())
+        return h.hexdigest()[:16]
 
 
 LEVER_NAMES: tuple[str, ...] = tuple(Levers.model_fields)

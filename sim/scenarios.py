@@ -118,14 +118,25 @@ def load(name_or_path: str | Path, **overrides: Any) -> Scenario:
     except ValidationError as e:
         raise ScenarioError(f"{path}: {describe(e)}") from None
     graph = scenario.community.graph_file
-    if graph is not None and not Path(graph).is_file():
-        raise ScenarioError(f"{path}: community.graph_file: no such file ({graph})")
+    if graph is not None:
+        if not Path(graph).is_file():
+            raise ScenarioError(f"{path}: community.graph_file: no such file ({graph})")
+        from sim.community import GraphFileError
+        from sim.community import load as load_graph
+
+        try:  # a malformed graph is bad input: say so now, not in a worker later
+            load_graph(graph)
+        except GraphFileError as e:
+            raise ScenarioError(f"{path}: community.graph_file: {e}") from None
     return scenario
 
 
 def file_hashes(name_or_path: str | Path) -> dict[str, str]:
     """sha256 of the file and of every file it extends (for provenance)."""
-    _, files = raw(resolve(name_or_path))
+    data, files = raw(resolve(name_or_path))
+    graph = (data.get("community") or {}).get("graph_file")
+    if graph and Path(graph).is_file():
+        files = (*files, Path(graph))
     return {str(f): hashlib.sha256(f.read_bytes()).hexdigest()[:16] for f in files}
 
 

@@ -118,7 +118,7 @@ BAD = [
     ),
     (
         "campaign.yaml",
-        "levers: {campaign: {category: karaoke}}\n",
+        "levers: {campaign: {enabled: true, category: karaoke}}\n",
         "levers.campaign.category: unknown category 'karaoke'",
     ),
     ("yaml.yaml", "levers: [unclosed\n", "not valid YAML at line"),
@@ -132,6 +132,11 @@ BAD = [
     ),
     ("binary.yaml", b"\xff\xfe\x00\x00garbage", "cannot read the file"),
     ("zero_days.yaml", "days: 0\n", "days: must be >= 1 (got 0)"),
+    (
+        "no_sessions.yaml",
+        "levers: {mediation: {enabled: true, sessions_per_day: 0}}\n",
+        "levers.mediation.sessions_per_day: must be > 0 (got 0)",
+    ),
 ]
 
 
@@ -157,6 +162,7 @@ def test_malformed_scenarios_exit_2_with_one_clear_line(tmp_path, capsys, name, 
         (["compare", "solo", "chorus", "--replications", "0"], "must be >= 1 (got 0)"),
         (["compare", "solo"], "at least two scenarios"),
         (["run", "solo", "--seed", "minus"], "must be a whole number"),
+        (["run", "solo", "--seed", str(2**64)], "must be < 2**63"),
     ],
 )
 def test_bad_command_lines_exit_2_with_one_line(capsys, argv, expect):
@@ -171,6 +177,28 @@ def test_bad_graph_file_named_by_a_scenario(tmp_path, capsys):
     assert main(["run", str(tmp_path / "s.yaml"), "--days", "3", "--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "g.graphml: malformed graph file" in err
+
+
+def test_malformed_graph_file_fails_validation_not_the_runs(tmp_path, capsys):
+    (tmp_path / "g.edgelist").write_text("1 2 3 4\n")
+    (tmp_path / "s.yaml").write_text("extends: solo\ncommunity: {graph_file: g.edgelist}\n")
+    assert main(["validate", str(tmp_path / "s.yaml")]) == 2
+    assert main(["compare", "solo", str(tmp_path / "s.yaml"), "-r", "2"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 2 and all("community.graph_file" in e and "malformed" in e for e in err)
+
+
+def test_a_lever_that_is_off_is_not_checked_against_the_data(tmp_path):
+    own = (
+        "departments: [{name: office}]\n"
+        "categories: [{name: noise, rate: 50, departments: [office]}]\n"
+    )
+    (tmp_path / "own.yaml").write_text(own)
+    s = scenarios.load(tmp_path / "own.yaml")  # workstation/mediation name absent departments
+    assert sim.run(s.model_copy(update={"days": 20}), seed=1).summary["arisen"] > 0
+    (tmp_path / "on.yaml").write_text(own + "levers: {workstation: {enabled: true}}\n")
+    with pytest.raises(scenarios.ScenarioError, match=r"levers\.workstation\.departments"):
+        scenarios.load(tmp_path / "on.yaml")
 
 
 def test_no_traceback_from_the_installed_command(tmp_path):

@@ -16,6 +16,8 @@ BIT = 1 << 2
 
 def _apportion(n: int, weights: np.ndarray) -> np.ndarray:
     """Home organ of each of n cadres, in proportion to the organs' hours (largest remainder)."""
+    if weights.sum() <= 0:  # no organ has hours: spread evenly
+        weights = np.ones_like(weights)
     share = n * weights / weights.sum()
     k = np.floor(share).astype(np.int64)
     k[np.argsort(-(share - k), kind="stable")[: n - k.sum()]] += 1

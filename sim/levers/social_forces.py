@@ -25,7 +25,8 @@ class SocialForcesLever:
     def settle(self):
         m, b = self.model, self.model.book
         rows = m.rows(Desk.GRID)
-        rows = rows[m.cat_service[b.category[rows]]]
+        cat = b.category[rows]
+        rows = rows[m.cat_service[cat] & m.cat_grid_solvable[cat] & ~b.failed_part[rows]]
         used = m.settle_simple(
             rows,
             self.community_of_grid,

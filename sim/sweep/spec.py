@@ -52,7 +52,8 @@ class Range(BaseModel):
         return self
 
 
-AxisPath = Annotated[str, Field(pattern=r"^[a-z_][a-z0-9_]*(\.([a-z0-9_]+|\*))+$|^days$")]
+# a dotted path into the scenario; `days` is the spec's own key, not an axis
+AxisPath = Annotated[str, Field(pattern=r"^[a-z_][a-z0-9_]*(\.([a-z0-9_]+|\*))+$")]
 
 
 class SweepSpec(BaseModel):
@@ -82,6 +83,9 @@ class SweepSpec(BaseModel):
     @model_validator(mode="after")
     def _design(self) -> SweepSpec:
         d = self.design
+        for key, only in (("levels", "morris"), ("second_order", "sobol")):
+            if key in self.model_fields_set and d != only:
+                raise ValueError(f"{key}: only for design {only} (design is {d})")
         ranges = [k for k, v in self.axes.items() if isinstance(v, Range)]
         lists = [k for k, v in self.axes.items() if not isinstance(v, Range)]
         if d in SAMPLERS:
