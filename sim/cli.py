@@ -74,6 +74,16 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, ScenarioError, GraphFileError) as e:
         print(str(e).splitlines()[0] if str(e) else type(e).__name__, file=sys.stderr)
         return EXIT_BAD_INPUT
+    except ModuleNotFoundError as e:  # an optional extra is not installed
+        extra = {"solara": "dashboard", "distributed": "sweep", "SALib": "sweep"}.get(
+            (e.name or "").split(".")[0], "all"
+        )
+        print(
+            f"cogov: this needs the package {e.name!r}: "
+            f"bash scripts/bootstrap.sh {extra}  (or pip install 'cogov[{extra}]')",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("cogov: interrupted", file=sys.stderr)
         return 130

@@ -271,3 +271,19 @@ def test_schema_is_json_schema_with_every_lever(capsys):
     assert "extends" in schema["properties"] and "levers" in schema["properties"]
     levers = schema["$defs"]["Levers"]["properties"]
     assert set(sim.LEVER_NAMES) <= set(levers)
+
+
+def test_a_missing_optional_package_is_one_line(monkeypatch, capsys):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_solara(name, *args, **kwargs):
+        if name.split(".")[0] == "solara":
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_solara)
+    assert main(["dashboard", "--port", "9"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "bootstrap.sh dashboard" in err
