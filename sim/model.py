@@ -178,6 +178,8 @@ class CoGovModel(mesa.Model):
         self.unit_days = np.array([d.handling_days for d in p.departments])
         self.unit_success = np.array([d.success for d in p.departments])
         self.unit_debt = np.zeros(len(p.departments))
+        codes = {"fifo": 0, "counted_first": 1, "need_first": 2}
+        self.unit_priority = np.array([codes[d.priority] for d in p.departments])
         m = p.levers.mediation
         self.governance_centre = GovernanceCentre(
             self, m.sessions_per_day * scale, m.hours_per_session
@@ -192,6 +194,7 @@ class CoGovModel(mesa.Model):
         self.unit_days = np.r_[self.unit_days, days]
         self.unit_success = np.r_[self.unit_success, success]
         self.unit_debt = np.r_[self.unit_debt, 0.0]
+        self.unit_priority = np.r_[self.unit_priority, 0]  # first come, first served
         return len(self.units) - 1
 
     @property
@@ -221,14 +224,14 @@ class CoGovModel(mesa.Model):
 
     def queue_order(self, rows: np.ndarray, need_first=False, counted_first=False) -> list:
         """Sort keys for np.lexsort, least significant first: first come, first served;
-        then the neediest (need_first) or counted tasks (counted_first); campaigns
-        (运动型治理) jump every queue."""
+        then the neediest (need_first) or counted tasks (counted_first) — either a flag
+        or one per row; campaigns (运动型治理) jump every queue."""
         b = self.book
         keys = [rows, b.taken_in[rows]]
-        if need_first:
-            keys.append(-b.severity[rows])
-        if counted_first:
-            keys.append(~self.cat_counted[b.category[rows]])
+        if np.any(need_first):
+            keys.append(np.where(need_first, -b.severity[rows], 0.0))
+        if np.any(counted_first):
+            keys.append(np.where(counted_first, ~self.cat_counted[b.category[rows]], False))
         for hook in self.hooks["priority"]:
             keys.append(-hook(rows))
         return keys
@@ -507,11 +510,10 @@ class CoGovModel(mesa.Model):
             self.handle_joint(joint[np.lexsort(self.queue_order(joint))])
         rows = self.rows(Desk.UNIT)
         unit = b.unit[rows].astype(np.int64)
+        own = self.unit_priority[unit]  # each department's own priorities (条)
+        order = self.queue_order(rows, need_first=own == 2, counted_first=own == 1)
         served, used = take_by_capacity(
-            unit,
-            self.unit_hours_per_case[unit],
-            self.queue_order(rows),
-            np.maximum(self.hours_left, 0),
+            unit, self.unit_hours_per_case[unit], order, np.maximum(self.hours_left, 0)
         )
         self.hours_left -= used
         self.unit_debt = np.maximum(0.0, -self.hours_left)

@@ -69,6 +69,11 @@ class Department(Frozen):
     )
     handling_days: Annotated[int, Field(ge=0, le=365)] = 3
     success: Prob = Field(0.85, description="chance its part of a case is truly solved")
+    priority: Literal["fifo", "counted_first", "need_first"] = Field(
+        "fifo",
+        description="its own queue order: first come first served, its counted "
+        "categories first, or the most severe first",
+    )
 
 
 class Category(Frozen):

@@ -236,3 +236,20 @@ def test_campaign_favours_its_category(solo_small):
 
     gains = np.array([days_to_close(solo_small, s) - days_to_close(camp, s) for s in range(4)])
     assert (gains > 0).all(), gains
+
+
+def test_a_department_follows_its_own_priorities(solo_small):
+    """need_first at a department serves severe cases sooner than first-come-first-served."""
+    depts = [d.model_copy(update={"priority": "need_first"}) for d in solo_small.departments]
+    own = solo_small.model_copy(update={"departments": tuple(depts)})
+    gaps = []
+    for seed in range(3):
+        waits = []
+        for params in (solo_small, own):
+            m = sim.run(params, seed=seed, keep_model=True).model
+            b, n = m.book, m.book.n
+            done = (b.state[:n] == State.RESOLVED) & (b.closer[:n] == Closer.DEPARTMENT)
+            severe = done & (b.severity[:n] >= np.quantile(b.severity[:n][done], 0.75))
+            waits.append((b.closed[:n] - b.taken_in[:n])[severe].mean())
+        gaps.append(waits[0] - waits[1])
+    assert all(g > 0 for g in gaps), gaps
