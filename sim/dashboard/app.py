@@ -19,7 +19,6 @@ import solara
 
 from sim.dashboard import render
 from sim.dashboard.i18n import (
-    CHORUS_LEVERS,
     FAILURE_LEVERS,
     LABELS,
     LEVERS,
@@ -28,6 +27,7 @@ from sim.dashboard.i18n import (
     t,
 )
 from sim.dashboard.state import Pair, scenario_names
+from sim.presets import CHORUS_LEVERS
 
 SIDE_COLOURS = (render.LEFT_COLOUR, render.RIGHT_COLOUR)
 INTERVAL_S = 0.12  # pause between days while playing

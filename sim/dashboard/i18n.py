@@ -147,15 +147,6 @@ LEVERS: dict[str, dict] = {
     },
 }
 
-CHORUS_LEVERS = (
-    "whistle",
-    "workstation",
-    "mediation",
-    "cadres",
-    "deliberation",
-    "social_forces",
-    "mobilisation",
-)
 FAILURE_LEVERS = ("paper_resolution", "campaign")
 
 SCENARIO_NAMES: dict[str, dict[str, str]] = {
