@@ -67,6 +67,7 @@ _COLUMNS: dict[str, type] = {
     "grid": np.int32,
     "category": np.int16,
     "severity": np.float32,
+    "difficulty": np.float32,  # latent, N(0, 1): sim/difficulty.py
     "arisen": np.int32,
     "taken_in": np.int32,
     "closed": np.int32,
@@ -107,7 +108,7 @@ class CaseBook:
             arr[:cap] = old
             setattr(self, name, arr)
 
-    def add(self, resident, grid, category, severity, day: int) -> slice:
+    def add(self, resident, grid, category, severity, difficulty, day: int) -> slice:
         k = len(resident)
         self._grow(self.n + k)
         rows = slice(self.n, self.n + k)
@@ -115,6 +116,7 @@ class CaseBook:
         self.grid[rows] = grid
         self.category[rows] = category
         self.severity[rows] = severity
+        self.difficulty[rows] = difficulty
         self.arisen[rows] = day
         for col in ("taken_in", "closed", "deliberated"):
             getattr(self, col)[rows] = -1

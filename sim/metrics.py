@@ -6,7 +6,10 @@ import numpy as np
 
 from sim.cases import OPEN_STATES, Channel, State
 
-ACTORS = ("grid_worker", "cadre", "department", "governance_centre", "social_forces")
+# Whose hours a case costs. Paid public staff first; then purchased services,
+# volunteers and residents at deliberation meetings: hours all the same.
+STAFF = ("grid_worker", "cadre", "department", "governance_centre")
+ACTORS = (*STAFF, "social_forces", "volunteers", "residents")
 
 # Summary names the rest of the project (CLI, sweeps, dashboard, notebooks) relies on.
 HEADLINE = (
@@ -26,6 +29,8 @@ HEADLINE = (
     "overload_days",
     "staff_hours",
     "resolutions_per_100_staff_hours",
+    "total_hours",
+    "resolutions_per_100_total_hours",
 )
 
 
@@ -52,7 +57,6 @@ class Tally:
         self.hours = dict.fromkeys(ACTORS, 0.0)
         self.overload_by_grid = np.zeros(model.community.n_grids, dtype=np.int64)
         self.unit_hours_used = np.zeros(n_units)
-        self.volunteer_hours = 0.0
 
     def new_day(self):
         self.overload_today = 0
@@ -73,6 +77,12 @@ class Tally:
 
     @property
     def staff_hours(self) -> float:
+        """Paid public staff: grid workers, cadres, departments, the governance centre."""
+        return float(sum(self.hours[a] for a in STAFF))
+
+    @property
+    def total_hours(self) -> float:
+        """Every hour a case costs, purchased services, volunteers and residents included."""
         return float(sum(self.hours.values()))
 
 
@@ -113,6 +123,7 @@ DAILY_REPORTERS = {
     "participation_rate": lambda m: float(m.residents.participated.mean()),
     "overloaded_grids": lambda m: m.tally.overload_today,
     "staff_hours": lambda m: m.tally.staff_hours,
+    "total_hours": lambda m: m.tally.total_hours,
     "emergency": lambda m: bool(m.emergency_active),
 }
 
@@ -146,9 +157,10 @@ def summary(m) -> dict:
         "participation_rate": float(m.residents.participated.mean()),
         "overload_days": t.overload_days,
         "staff_hours": t.staff_hours,
-        **{f"staff_hours_{a}": h for a, h in t.hours.items()},
-        "volunteer_hours": t.volunteer_hours,
+        "total_hours": t.total_hours,
+        **{f"hours_{a}": h for a, h in t.hours.items()},
         "resolutions_per_100_staff_hours": _ratio(100 * t.resolved, t.staff_hours),
+        "resolutions_per_100_total_hours": _ratio(100 * t.resolved, t.total_hours),
         "arisen": t.arisen,
         "taken_in": taken,
         "voiced": int(t.taken_in[Channel.VOICED]),

@@ -19,7 +19,8 @@ from mesa.datacollection import DataCollector
 from sim import community as community_mod
 from sim.agents import Department, GovernanceCentre, GridWorker, Resident, StreetOffice
 from sim.cases import CaseBook, Channel, Closer, Desk, Joint, State
-from sim.levers import build_levers
+from sim.difficulty import joint_chance
+from sim.levers import RETRY_CHAIN, build_levers
 from sim.metrics import DAILY_REPORTERS, Tally
 from sim.params import Scenario
 
@@ -127,11 +128,18 @@ class CoGovModel(mesa.Model):
         self.levers = build_levers(self)  # only the enabled ones
         self.hooks = {
             hook: [getattr(lv, hook) for lv in self.levers if hasattr(lv, hook)]
-            for hook in ("detect", "intake", "settle", "route", "acceptance", "priority", "report")
+            for hook in ("detect", "intake", "meet", "route", "acceptance", "priority", "report")
         }
         for lv in self.levers:
             if hasattr(lv, "setup"):
                 lv.setup()
+        # the helpers at the grid desk, in the order of the retry chain
+        by_name = {lv.name: lv for lv in self.levers if hasattr(lv, "name")}
+        self.helpers = [
+            (by_name[name], closer, getattr(self, f"cat_{flag}"), 1 << i)
+            for i, (name, closer, flag) in enumerate(RETRY_CHAIN)
+            if name in by_name
+        ]
         self._space = None
         self.datacollector = DataCollector(model_reporters=DAILY_REPORTERS)
 
@@ -146,17 +154,35 @@ class CoGovModel(mesa.Model):
         self.cat_collective = np.array([c.collective for c in cats])
         self.cat_counted = np.array([c.counted for c in cats])
         self.cat_service = np.array([c.service for c in cats])
+        self.cat_volunteer = np.array([c.volunteer for c in cats])
         self.cat_deadline = np.array([c.deadline_days for c in cats])
         self.cat_grid_hours = np.array([c.grid_hours for c in cats])
-        self.set_routes([[self.dept_index[d] for d in c.departments] for c in cats])
+        depts = p.departments
+        self.dept_success = np.array([d.success for d in depts])
+        self.dept_hours_per_case = np.array([d.hours_per_case for d in depts])
+        self.dept_days = np.array([d.handling_days for d in depts])
+        own = [[(self.dept_index[d], [self.dept_index[d]]) for d in c.departments] for c in cats]
+        self.set_routes(own)  # each department does its own part
 
-    def set_routes(self, routes: list[list[int]]) -> None:
-        """The ordered units each category's case visits; -1 pads."""
+    def set_routes(self, routes: list[list[tuple[int, list[int]]]]) -> None:
+        """Each category's route: ordered steps (unit, the departments whose parts it does).
+
+        A department does its own part; the workstation does all its members' parts in
+        one step. A step costs what its parts add up to and lasts as long as the slowest.
+        """
         width = max(1, max(len(r) for r in routes)) + 1
+        depth = max(1, max((len(parts) for r in routes for _, parts in r), default=1))
         self.route = np.full((len(routes), width), -1, dtype=np.int16)
+        self.route_parts = np.full((len(routes), width, depth), -1, dtype=np.int16)
         for c, r in enumerate(routes):
-            self.route[c, : len(r)] = r
+            for k, (unit, parts) in enumerate(r):
+                self.route[c, k] = unit
+                self.route_parts[c, k, : len(parts)] = parts
         self.route_len = (self.route >= 0).sum(axis=1)
+        has = self.route_parts >= 0
+        at = np.maximum(self.route_parts, 0)
+        self.step_hours = np.where(has, self.dept_hours_per_case[at], 0.0).sum(axis=2)
+        self.step_days = np.where(has, self.dept_days[at], 0).max(axis=2)
 
     def _setup_staff(self):
         p = self.params
@@ -173,10 +199,8 @@ class CoGovModel(mesa.Model):
         self.units = list(self.departments)  # the workstation may join
         scale = self.community.n / 10_000  # capacities are per 10,000 households
         self.unit_hours = np.array([d.hours_per_day * scale for d in p.departments])
-        self.unit_hours_per_case = np.array([d.hours_per_case for d in p.departments])
         self.unit_acceptance = np.array([d.acceptance for d in p.departments])
-        self.unit_days = np.array([d.handling_days for d in p.departments])
-        self.unit_success = np.array([d.success for d in p.departments])
+        self.unit_premium = np.zeros(len(p.departments))  # a department alone: none
         self.unit_debt = np.zeros(len(p.departments))
         codes = {"fifo": 0, "counted_first": 1, "need_first": 2}
         self.unit_priority = np.array([codes[d.priority] for d in p.departments])
@@ -185,14 +209,12 @@ class CoGovModel(mesa.Model):
             self, m.sessions_per_day * scale, m.hours_per_session
         )
 
-    def add_unit(self, agent, hours, hours_per_case, acceptance, days, success) -> int:
+    def add_unit(self, agent, hours, acceptance, premium) -> int:
         """Register a new handling unit (the workstation); returns its index."""
         self.units.append(agent)
         self.unit_hours = np.r_[self.unit_hours, hours]
-        self.unit_hours_per_case = np.r_[self.unit_hours_per_case, hours_per_case]
         self.unit_acceptance = np.r_[self.unit_acceptance, acceptance]
-        self.unit_days = np.r_[self.unit_days, days]
-        self.unit_success = np.r_[self.unit_success, success]
+        self.unit_premium = np.r_[self.unit_premium, premium]
         self.unit_debt = np.r_[self.unit_debt, 0.0]
         self.unit_priority = np.r_[self.unit_priority, 0]  # first come, first served
         return len(self.units) - 1
@@ -305,15 +327,23 @@ class CoGovModel(mesa.Model):
         np.clip(tr, 0.0, 1.0, out=tr)
         np.add.at(self.residents.signal, residents, np.where(good, 1.0, -1.0))
 
-    def success(self, rows: np.ndarray, p: np.ndarray, rng) -> np.ndarray:
-        """Draw true success; deliberated collective cases do better (协商)."""
+    def success(self, rows: np.ndarray, parts: np.ndarray, rng, premium=0.0) -> np.ndarray:
+        """Draw true success of one handling of each case (sim/difficulty.py).
+
+        `parts` holds the typical success of each part the handling covers (rows ×
+        parts, 1.0 where none); the case's difficulty conditions every part; a joint
+        body's `premium` averts a share of joint failures; deliberated collective
+        cases do better on every part (协商).
+        """
         share = self.book.deliberated[rows]
         gain = (
             self.params.levers.deliberation.success_gain
             if self.params.levers.deliberation.enabled
             else 0.0
         )
-        p = np.minimum(1.0, p * (1 + gain * np.clip(share, 0, 1)))
+        parts = np.minimum(1.0, parts * (1 + gain * np.clip(share, 0, 1))[:, None])
+        z = self.book.difficulty[rows].astype(np.float64)
+        p = joint_chance(parts, z, self.params.difficulty.weight, premium)
         return rng.random(rows.size) < p
 
     # ------------------------------------------------------------ the day
@@ -326,8 +356,9 @@ class CoGovModel(mesa.Model):
         for hook in self.hooks["detect"]:  # probes, home visits, online groups
             hook()
         self.grid_workers_patrol()
-        for hook in self.hooks["settle"]:  # social forces, volunteers, cadres
+        for hook in self.hooks["meet"]:  # deliberation meetings
             hook()
+        self.helpers_settle()  # social forces, volunteers, cadres: the retry chain
         self.grid_workers_settle()
         self.street_office_routes()
         self.departments_handle()
@@ -343,7 +374,8 @@ class CoGovModel(mesa.Model):
         cats = np.repeat(np.arange(lam.size, dtype=np.int16), k)
         res = rng.integers(0, self.community.n, cats.size)
         sev = np.clip(self.cat_severity[cats] * rng.uniform(0.5, 1.5, cats.size), 0.0, 1.0)
-        self.book.add(res, self.community.grid[res], cats, sev, self.day)
+        difficulty = rng.standard_normal(cats.size)
+        self.book.add(res, self.community.grid[res], cats, sev, difficulty, self.day)
         self.tally.arisen += cats.size
 
     def voice_probability(self, rows: np.ndarray) -> np.ndarray:
@@ -388,20 +420,32 @@ class CoGovModel(mesa.Model):
         found = self.rngs["patrol"].random(rows.size) < p
         self.take_in(rows[found], Channel.PATROL)
 
-    def settle_simple(self, rows, group_of_grid, hours, success, closer, rng, bit) -> np.ndarray:
-        """Settle cases at the grid desk within `hours[group]`, a group being
-        `group_of_grid[grid]`; used by cadres, volunteers and social forces. A case
-        one of them failed (flag `bit`) is left to the grid worker."""
+    def helpers_settle(self) -> None:
+        """Helpers try simple cases at the grid desk before the grid worker.
+
+        They go in the order of the retry chain (`sim/levers/__init__.py`
+        `RETRY_CHAIN`); each tries a case once, and one it fails passes to the next,
+        then to the grid worker: the same difficulty makes it hard for all of them.
+        """
         b = self.book
-        rows = rows[(b.tried[rows] & bit) == 0]
-        group = group_of_grid[b.grid[rows]]
-        cost = self.cat_grid_hours[b.category[rows]]
-        served, used = take_by_capacity(group, cost, self.queue_order(rows), hours)
-        done = rows[served]
-        ok = self.success(done, np.full(done.size, success), rng)
-        self.close(done[ok], np.ones(int(ok.sum()), dtype=bool), closer)
-        b.tried[done[~ok]] |= bit
-        return used
+        for lever, closer, takes, bit in self.helpers:
+            rows = self.rows(Desk.GRID)
+            cat = b.category[rows]
+            rows = rows[
+                takes[cat]
+                & self.cat_grid_solvable[cat]
+                & ~b.failed_part[rows]
+                & (b.tried[rows] == 0)
+            ]
+            group = lever.group_of_grid[b.grid[rows]]
+            cost = self.cat_grid_hours[b.category[rows]]
+            served, used = take_by_capacity(group, cost, self.queue_order(rows), lever.hours())
+            done = rows[served]
+            good = self.success(done, np.full((done.size, 1), lever.success), lever.rng)
+            self.close(done[good], np.ones(int(good.sum()), dtype=bool), closer)
+            b.tried[done[~good]] |= bit
+            if lever.actor is not None:
+                self.tally.hours[lever.actor] += float(used.sum())
 
     def grid_workers_settle(self) -> None:
         """网格员 settle what they can and escalate the rest to the street office.
@@ -430,7 +474,7 @@ class CoGovModel(mesa.Model):
         self.tally.overload_by_grid += self.overloaded
         done = rows[served]
         settle = done[solvable[served]]
-        ok = self.success(settle, np.full(settle.size, gw.success), self.rngs["grid_work"])
+        ok = self.success(settle, np.full((settle.size, 1), gw.success), self.rngs["grid_work"])
         self.close(settle[ok], np.ones(int(ok.sum()), dtype=bool), Closer.GRID_WORKER)
         failed = settle[~ok]
         b.failed_part[failed] = True
@@ -462,7 +506,7 @@ class CoGovModel(mesa.Model):
         u = self.rngs["routing"].random((rows.size, 2))
         claimed = np.zeros(rows.size, dtype=bool)
         for hook in self.hooks["route"]:
-            claimed |= hook(rows, u[:, 0], claimed)
+            claimed |= hook(rows, u, claimed)
         rows, u = rows[~claimed], u[~claimed]
         unit = self.route[b.category[rows], b.route_pos[rows]]
         b.handoffs[rows] += 1
@@ -478,20 +522,28 @@ class CoGovModel(mesa.Model):
         acc = rows[accept]
         b.desk[acc] = Desk.UNIT
         b.unit[acc] = unit[accept]
-        bounced = rows[~accept]
-        b.bounces[bounced] += 1
-        self.tally.bounces += bounced.size
-        give_up = b.bounces[bounced] > so.max_bounces
-        self.close(bounced[give_up], np.zeros(int(give_up.sum()), dtype=bool), Closer.STREET_OFFICE)
-        b.due[bounced[~give_up]] = self.day + so.forward_days
+        self.bounce(rows[~accept])
 
-    def hand_off_joint(self, rows: np.ndarray, u_loss: np.ndarray, kind: Joint) -> None:
-        """One hand-off to a joint session (whistle or 1+N); it may still drop the case."""
+    def bounce(self, rows: np.ndarray) -> None:
+        """推诿: refused, the case waits at the street desk; too many bounces and it is closed."""
+        b, so = self.book, self.params.street_office
+        b.bounces[rows] += 1
+        self.tally.bounces += rows.size
+        give_up = b.bounces[rows] > so.max_bounces
+        self.close(rows[give_up], np.zeros(int(give_up.sum()), dtype=bool), Closer.STREET_OFFICE)
+        b.due[rows[~give_up]] = self.day + so.forward_days
+
+    def hand_off_joint(self, rows, u: np.ndarray, kind: Joint, acceptance: float) -> None:
+        """One hand-off to a joint session (whistle or 1+N): it may drop the case, and the
+        session takes it with the lever's named `acceptance` (else a bounce)."""
         b = self.book
         b.handoffs[rows] += 1
-        lost = u_loss < self.params.street_office.info_loss
+        lost = u[:, 0] < self.params.street_office.info_loss
         self.lose(rows[lost])
-        kept = rows[~lost]
+        kept, u = rows[~lost], u[~lost]
+        taken = u[:, 1] < acceptance
+        self.bounce(kept[~taken])
+        kept = kept[taken]
         b.joint[kept] = kind
         b.desk[kept] = Desk.JOINT
 
@@ -510,10 +562,11 @@ class CoGovModel(mesa.Model):
             self.handle_joint(joint[np.lexsort(self.queue_order(joint))])
         rows = self.rows(Desk.UNIT)
         unit = b.unit[rows].astype(np.int64)
+        cat, pos = b.category[rows], b.route_pos[rows]
         own = self.unit_priority[unit]  # each department's own priorities (条)
         order = self.queue_order(rows, need_first=own == 2, counted_first=own == 1)
         served, used = take_by_capacity(
-            unit, self.unit_hours_per_case[unit], order, np.maximum(self.hours_left, 0)
+            unit, self.step_hours[cat, pos], order, np.maximum(self.hours_left, 0)
         )
         self.hours_left -= used
         self.unit_debt = np.maximum(0.0, -self.hours_left)
@@ -521,7 +574,7 @@ class CoGovModel(mesa.Model):
         self.tally.hours["department"] += float(used.sum())
         start = rows[served]
         b.state[start] = State.IN_HANDLING
-        b.due[start] = self.day + self.unit_days[b.unit[start]]
+        b.due[start] = self.day + self.step_days[cat[served], pos[served]]
 
     def handle_joint(self, rows: np.ndarray) -> None:
         """Joint sessions (whistle, 1+N): every unit on the route at once, time of the slowest.
@@ -533,8 +586,8 @@ class CoGovModel(mesa.Model):
         b = self.book
         left = self.hours_left.tolist()
         daily = self.unit_hours.tolist()
-        per_case = self.unit_hours_per_case.tolist()
-        days_of = self.unit_days.tolist()
+        step_hours = self.step_hours.tolist()
+        step_days = self.step_days.tolist()
         centre = self.governance_centre
         sessions = centre.budget
         lv = self.params.levers
@@ -547,7 +600,8 @@ class CoGovModel(mesa.Model):
             b.joint[rows].tolist(),
             strict=True,
         ):
-            units = [u for u in routes[cat][pos:] if u >= 0]
+            steps = [k for k in range(pos, len(routes[cat])) if routes[cat][k] >= 0]
+            units = [routes[cat][k] for k in steps]
             mediated = kind == Joint.MEDIATION
             if mediated and sessions < 1:
                 continue
@@ -558,10 +612,10 @@ class CoGovModel(mesa.Model):
             ]
             if max(wait) >= horizon[kind]:
                 continue
-            for u in units:
-                left[u] -= per_case[u]
-                self.tally.hours["department"] += per_case[u]
-            days = max(days_of[u] for u in units)
+            for k, u in zip(steps, units, strict=True):
+                left[u] -= step_hours[cat][k]
+                self.tally.hours["department"] += step_hours[cat][k]
+            days = max(step_days[cat][k] for k in steps)
             if mediated:
                 sessions -= 1
                 centre.sessions += 1
@@ -580,19 +634,21 @@ class CoGovModel(mesa.Model):
         rows = o[(b.state[o] == State.IN_HANDLING) & (b.due[o] <= self.day)]
         if rows.size == 0:
             return
-        cat = b.category[rows]
+        cat, pos = b.category[rows], b.route_pos[rows]
         joint = b.joint[rows]
-        unit = self.route[cat, b.route_pos[rows]]
-        p = self.unit_success[np.maximum(unit, 0)]
-        if self.params.levers.mediation.enabled:
-            p = np.where(joint == Joint.MEDIATION, self.params.levers.mediation.success, p)
-        if np.any(joint == Joint.WHISTLE):  # whistle: every unit's part must succeed
-            rest = np.where(
-                np.arange(self.route.shape[1]) >= b.route_pos[rows][:, None], self.route[cat], -1
-            )
-            prod = np.prod(np.where(rest >= 0, self.unit_success[np.maximum(rest, 0)], 1.0), axis=1)
-            p = np.where(joint == Joint.WHISTLE, prod, p)
-        ok = self.success(rows, p, self.rngs["departments"])
+        unit = self.route[cat, pos]
+        # the parts this handling covers: its step, or every step left for a joint session
+        steps = np.arange(self.route.shape[1])
+        covered = np.where(joint[:, None] > 0, steps >= pos[:, None], steps == pos[:, None])
+        parts = np.where(covered[:, :, None], self.route_parts[cat], -1).reshape(rows.size, -1)
+        p = np.where(parts >= 0, self.dept_success[np.maximum(parts, 0)], 1.0)
+        lv = self.params.levers
+        premium = np.select(
+            [joint == Joint.WHISTLE, joint == Joint.MEDIATION],
+            [lv.whistle.coordination, lv.mediation.coordination],
+            self.unit_premium[np.maximum(unit, 0)],
+        )
+        ok = self.success(rows, p, self.rngs["departments"], premium)
         b.failed_part[rows] |= ~ok
         b.route_pos[rows] = np.where(joint > 0, self.route_len[cat], b.route_pos[rows] + 1)
         done = b.route_pos[rows] >= self.route_len[cat]

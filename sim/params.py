@@ -23,6 +23,20 @@ class Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def override(default: float, description: str, source: str, **bounds):
+    """A probability a mechanism sets outright or adjusts: named, sourced, listed in the docs.
+
+    `docs/model.md` gathers every such field into one table (`sim.docgen`).
+    """
+    return Field(default, description=description, json_schema_extra={"override": source}, **bounds)
+
+
+def premium(description: str, source: str, default: float):
+    """A joint body's coordination premium: the share of its members' joint failures that
+    sitting at one table averts (0: no better than the departments one after another)."""
+    return override(default, description, source, ge=0.0, le=1.0)
+
+
 # ---------------------------------------------------------------- community
 class CommunityParams(Frozen):
     """The street (街道): communities (社区) split into grids (网格)."""
@@ -88,8 +102,21 @@ class Category(Frozen):
     collective: bool = Field(False, description="affects neighbours; needs consent (协商)")
     counted: bool = Field(False, description="counted in targets (易于量化的任务)")
     service: bool = Field(False, description="social forces can serve it (购买服务)")
+    volunteer: bool = Field(
+        False, description="volunteer teams can take it (线下编队, e.g. 环境卫生整治)"
+    )
     deadline_days: Annotated[int, Field(ge=1, le=365)] = 7
     grid_hours: Annotated[float, Field(gt=0)] = 1.5
+
+
+class Difficulty(Frozen):
+    """Each need's latent difficulty: the hard case that beat one handler is hard for the next."""
+
+    weight: Annotated[float, Field(ge=0.0, le=0.95)] = Field(
+        0.5,
+        description="share of a success draw's variance that is the case's own difficulty "
+        "(0: every attempt independent; near 1: a case's difficulty decides every attempt)",
+    )
 
 
 # ---------------------------------------------------------------- actors
@@ -114,9 +141,16 @@ class ResidentParams(Frozen):
         1 / 120, description="daily chance a volunteer stops (party members stay)"
     )
     satisfaction_resolved: Prob = 0.85
-    satisfaction_late: Prob = Field(0.7, description="multiplier when resolved after the deadline")
+    satisfaction_late: Prob = override(
+        0.7, "multiplier on satisfaction when resolved after the deadline", "guess"
+    )
     satisfaction_unresolved: Prob = 0.1
-    topdown_satisfaction: Prob = Field(0.6, description="multiplier: collective case, no 协商")
+    topdown_satisfaction: Prob = override(
+        0.6,
+        "multiplier on satisfaction with a collective case settled top down (no 协商); "
+        "deliberation raises it toward 1 by the share taking part",
+        "guess",
+    )
 
 
 class GridWorkerParams(Frozen):
@@ -126,7 +160,9 @@ class GridWorkerParams(Frozen):
     hours_per_day: NonNeg = 8.0
     admin_hours: NonNeg = Field(4.0, description="counted tasks from above, per worker per day")
     detection: Prob = Field(0.03, description="daily chance a patrol finds an unvoiced need")
-    overload_detection: Prob = Field(0.5, description="detection multiplier on an overloaded day")
+    overload_detection: Prob = override(
+        0.5, "multiplier on patrol detection on an overloaded day", "guess"
+    )
     success: Prob = Field(0.85, description="chance a grid-solvable case is settled at the grid")
     triage_hours: NonNeg = Field(0.25, description="hours to take in and escalate a case")
     priority: Literal["counted_first", "need_first"] = "counted_first"
@@ -151,13 +187,32 @@ class Whistle(Lever):
     deadline_days: Annotated[int, Field(ge=1, le=60)] = 3
     after_bounces: Annotated[int, Field(ge=0, le=50)] = 1
     multi_department: bool = Field(True, description="whistle at once for multi-department cases")
+    acceptance: Prob = override(
+        1.0,
+        "chance the departments report when whistled (报到); else the case bounces",
+        "Pinggu, Nanjing Gulou: reporting is compulsory",
+    )
+    coordination: Prob = premium(
+        "share of the departments' joint failures averted by handling a whistled case together",
+        "guess",
+        0.3,
+    )
 
 
 class Workstation(Lever):
     """一体化工作站, 一支队伍管执法: one team for its member departments."""
 
     departments: tuple[str, ...] = ("market", "urban", "fire", "emergency")
-    handling_days: Annotated[int, Field(ge=0, le=365)] = 2
+    acceptance: Prob = override(
+        1.0,
+        "chance the workstation accepts a forwarded case (一体化领导: one command)",
+        "guess: the article's 一体化领导 leaves the team no line of its own to refuse for",
+    )
+    coordination: Prob = premium(
+        "share of the member departments' joint failures averted by one team (全科执法)",
+        "guess",
+        0.3,
+    )
 
 
 class Mediation(Lever):
@@ -171,7 +226,17 @@ class Mediation(Lever):
     wait_days: Annotated[int, Field(ge=1, le=60)] = Field(
         5, description="how far ahead the centre may book a department that is busy today"
     )
-    success: Prob = Field(0.9, description="reported 82-98% of disputes resolved")
+    acceptance: Prob = override(
+        1.0,
+        "chance the convened departments all come (the centre convenes: 统筹); else it bounces",
+        "guess: the article's 1 个综治中心统筹",
+    )
+    coordination: Prob = premium(
+        "share of the N departments' joint failures averted by joint mediation",
+        "guess, set so mediated disputes resolve ~80 %, the low end of the 82-98 % centres "
+        "report (which include the units' own word)",
+        0.5,
+    )
 
 
 class Cadres(Lever):
@@ -183,7 +248,11 @@ class Cadres(Lever):
     case_share: Prob = Field(0.4, description="share of hours on simple cases")
     visit_hours: Annotated[float, Field(gt=0)] = 0.75
     visit_trust: Prob = Field(0.15, description="入户: pull of a home visit on trust")
-    bridge_acceptance: Prob = Field(0.95, description="acceptance when its home organ is bridged")
+    bridge_acceptance: Prob = override(
+        0.95,
+        "acceptance when its home organ is bridged (at least this)",
+        "guess: the article's 有资源、调不动 read as a refusal the bridge removes",
+    )
     organ_cost: Prob = Field(
         0.25,
         description="share of cadre hours the home department's street office loses from its "
@@ -197,14 +266,22 @@ class Deliberation(Lever):
     join: Prob = Field(0.5, description="chance an affected neighbour joins (x trust)")
     meeting_days: Annotated[int, Field(ge=0, le=60)] = 3
     meeting_hours: NonNeg = 3.0
-    success_gain: NonNeg = Field(0.3, description="relative gain in success at full participation")
+    success_gain: NonNeg = override(
+        0.3,
+        "relative gain in success at full participation (x share taking part)",
+        "guess: 协商 reaches consent, so settlements hold more often",
+    )
 
 
 class SocialForces(Lever):
     """社会组织 / 驻区企业 via 政府购买服务: capacity for service categories."""
 
     hours_per_day: NonNeg = Field(8.0, description="per community")
-    success: Prob = 0.85
+    success: Prob | None = Field(
+        None,
+        description="chance a served case is truly solved; null: as the grid workers' "
+        "(they settle the same simple cases at the same desk, as cadres and volunteers do)",
+    )
 
 
 class Mobilisation(Lever):
@@ -213,7 +290,12 @@ class Mobilisation(Lever):
     online_detection: Prob = Field(0.03, description="daily chance a group surfaces a silent need")
     recruit: NonNeg = Field(10.0, description="multiplier on the volunteering rate")
     volunteer_hours: NonNeg = Field(0.3, description="hours a volunteer gives a day")
-    emergency_factor: Annotated[float, Field(ge=1)] = Field(3.0, description="战时 boost")
+    emergency_factor: float = override(
+        3.0,
+        "战时: multiplier on online detection and on cadres' hours during an emergency",
+        "guess (Wuhan 2020 sent ~31 people per community, far above normal-time cadres)",
+        ge=1.0,
+    )
 
 
 class PaperResolution(Lever):
@@ -271,6 +353,7 @@ class Scenario(Frozen):
     residents: ResidentParams = ResidentParams()
     grid_workers: GridWorkerParams = GridWorkerParams()
     street_office: StreetOfficeParams = StreetOfficeParams()
+    difficulty: Difficulty = Difficulty()
     levers: Levers = Levers()
     emergency: Emergency = Emergency()
 

@@ -67,9 +67,9 @@ LEVERS: dict[str, dict] = {
         },
     },
     "workstation": {
-        "knob": ("handling_days", 0, 10, 1),
+        "knob": ("coordination", 0.0, 1.0, 0.05),
         "name": {"en": "Integrated workstation", "zh": "应急管理消防一体化工作站"},
-        "knob_label": {"en": "handling days", "zh": "办理天数"},
+        "knob_label": {"en": "coordination premium", "zh": "协同增益"},
         "line": {
             "en": "“一支队伍管执法”: market, urban, fire and emergency cases go to one team "
             "(one hand-off, pooled hours).",

@@ -9,9 +9,7 @@ readily. Their hours are a cost, taken from the organ's own hours.
 import numpy as np
 
 from sim.agents import Cadre, hours_by
-from sim.cases import Channel, Closer, Desk
-
-BIT = 1 << 2
+from sim.cases import Channel
 
 
 def _apportion(n: int, weights: np.ndarray) -> np.ndarray:
@@ -25,8 +23,13 @@ def _apportion(n: int, weights: np.ndarray) -> np.ndarray:
 
 
 class CadresLever:
+    name = "cadres"
+    actor = None  # all their hours are counted once, in `detect`
+
     def __init__(self, model, p):
         self.model, self.p = model, p
+        self.success = model.params.grid_workers.success  # simple cases, as a grid worker
+        self.rng = model.rngs["cadres"]
 
     def setup(self):
         m, p = self.model, self.p
@@ -44,11 +47,15 @@ class CadresLever:
             self.bridge[c.grid, unit] = True
             # the organ gives up part of these hours (its street office's case hours)
             m.unit_hours[unit] = max(0.0, m.unit_hours[unit] - p.organ_cost * c.hours_per_day)
-        self.hours = hours_by(m.cadres, n=n_grids)
-        self.identity = np.arange(n_grids)
+        self.paired_hours = hours_by(m.cadres, n=n_grids)
+        self.group_of_grid = np.arange(n_grids)  # 包小区: cadres serve their paired grid
 
     def today_hours(self):
-        return self.hours * self.model.cadre_hours_factor
+        return self.paired_hours * self.model.cadre_hours_factor
+
+    def hours(self):
+        """Hours on simple cases today, a helper of the retry chain."""
+        return self.today_hours() * self.p.case_share
 
     def detect(self):
         """探头 and 入户: probe for silent needs; visit homes."""
@@ -65,21 +72,6 @@ class CadresLever:
         trust[visited] += p.visit_trust * (1 - trust[visited])
         latent = m.latent_rows()
         m.take_in(latent[np.isin(b.resident[latent], visited)], Channel.VISIT)
-
-    def settle(self):
-        """Simple cases in the paired grid."""
-        m, b = self.model, self.model.book
-        rows = m.rows(Desk.GRID)
-        rows = rows[m.cat_grid_solvable[b.category[rows]] & ~b.failed_part[rows]]
-        m.settle_simple(
-            rows,
-            self.identity,
-            self.today_hours() * self.p.case_share,
-            m.params.grid_workers.success,
-            Closer.CADRE,
-            m.rngs["cadres"],
-            BIT,
-        )
 
     def acceptance(self, rows, unit, p):
         """The bridge: the home organ accepts a case from its cadre's grid."""

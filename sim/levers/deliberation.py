@@ -1,6 +1,8 @@
 """协商民主 / 议事协商 (三(一)): a collective case (environment, infrastructure…)
-first goes to a meeting of those affected; the more of them take part, the
-better its odds and the residents' satisfaction. Off, it is settled top down."""
+first goes to a meeting of those affected; the larger the share of them that
+take part, the better its odds and the residents' satisfaction. A household
+with nobody else affected holds no meeting worth the name: share 0. Off, the
+case is settled top down."""
 
 import numpy as np
 
@@ -17,7 +19,7 @@ class DeliberationLever:
         b.desk[sel] = Desk.DELIBERATION
         b.due[sel] = m.day + self.p.meeting_days
 
-    def settle(self):
+    def meet(self):
         """Meetings due today: affected neighbours join with a chance that grows with trust."""
         m, b = self.model, self.model.book
         rows = m.rows(Desk.DELIBERATION)
@@ -35,8 +37,10 @@ class DeliberationLever:
         joined = m.rngs["deliberation"].random(nbr.size) < self.p.join * trust[nbr]
         m.residents.participated[nbr[joined]] = True
         m.residents.participated[rep] = True
-        b.deliberated[rows] = (1 + np.bincount(case_of[joined], minlength=rows.size)) / (1 + deg)
+        came = np.bincount(case_of[joined], minlength=rows.size)
+        b.deliberated[rows] = np.divide(came, deg, out=np.zeros(rows.size), where=deg > 0)
         b.desk[rows] = Desk.GRID
         # the grid worker chairs the meeting: hours taken from today's casework
         np.add.at(m.grid_debt, b.grid[rows], self.p.meeting_hours)
         m.tally.hours["grid_worker"] += self.p.meeting_hours * rows.size
+        m.tally.hours["residents"] += self.p.meeting_hours * float(rows.size + came.sum())

@@ -1,6 +1,8 @@
 """ "1+N" 联动调解 (三(二)): the governance centre (综治中心, the "1") convenes the
-N departments a dispute needs at the same time: one hand-off, no bouncing, the
-time of the slowest department rather than the sum."""
+N departments a dispute needs at the same time: one hand-off, the time of the
+slowest department rather than the sum, and no bouncing while `acceptance` is 1.
+The session succeeds as the departments' parts would together, with the
+`coordination` premium for sitting at one table (sim/difficulty.py)."""
 
 import numpy as np
 
@@ -18,8 +20,8 @@ class MediationLever:
             ]
         )
 
-    def route(self, rows, u_loss, claimed):
+    def route(self, rows, u, claimed):
         m, b = self.model, self.model.book
         mine = ~claimed & self.eligible[b.category[rows]] & (b.route_pos[rows] == 0)
-        m.hand_off_joint(rows[mine], u_loss[mine], Joint.MEDIATION)
+        m.hand_off_joint(rows[mine], u[mine], Joint.MEDIATION, self.p.acceptance)
         return mine

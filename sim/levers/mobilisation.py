@@ -1,17 +1,21 @@
 """线上组群+线下编队 (三(三)): online groups surface silent needs; offline teams
-of volunteers (双报到 party members first) settle simple service cases. In an
-emergency (战时) groups work harder and cadres switch to emergency duty."""
+of volunteers (双报到 party members first) settle simple service cases, as a
+helper of the retry chain with the grid workers' success. In an emergency
+(战时) groups work harder and cadres switch to emergency duty."""
 
 import numpy as np
 
-from sim.cases import Channel, Closer, Desk
-
-BIT = 1 << 1
+from sim.cases import Channel
 
 
 class MobilisationLever:
+    name = "mobilisation"
+    actor = "volunteers"  # unpaid, but hours all the same
+
     def __init__(self, model, p):
         self.model, self.p = model, p
+        self.success = model.params.grid_workers.success
+        self.rng = model.rngs["mobilisation"]
 
     def setup(self):
         m = self.model
@@ -19,7 +23,7 @@ class MobilisationLever:
         res.volunteer |= res.party_member  # 管理好"双报到"党员
         res.participated |= res.party_member
         m.volunteer_boost = self.p.recruit
-        self.identity = np.arange(m.community.n_grids)
+        self.group_of_grid = np.arange(m.community.n_grids)  # each grid's own team
 
     def detect(self):
         m = self.model
@@ -29,21 +33,9 @@ class MobilisationLever:
         found = m.rngs["mobilisation"].random(latent.size) < min(1.0, p)
         m.take_in(latent[found], Channel.ONLINE)
 
-    def settle(self):
-        m, b = self.model, self.model.book
-        hours = self.p.volunteer_hours * np.bincount(
+    def hours(self):
+        """Each grid's volunteers give `volunteer_hours` a day each."""
+        m = self.model
+        return self.p.volunteer_hours * np.bincount(
             m.community.grid[m.residents.volunteer], minlength=m.community.n_grids
         )
-        rows = m.rows(Desk.GRID)
-        cat = b.category[rows]
-        rows = rows[m.cat_service[cat] & m.cat_grid_solvable[cat] & ~b.failed_part[rows]]
-        used = m.settle_simple(
-            rows,
-            self.identity,
-            hours,
-            m.params.grid_workers.success,
-            Closer.VOLUNTEERS,
-            m.rngs["mobilisation"],
-            BIT,
-        )
-        m.tally.volunteer_hours += float(used.sum())

@@ -1,11 +1,12 @@
 """应急管理消防一体化工作站 (三(二)): "一支队伍管执法".
 
 Its member departments become one team: a case needing any of them takes one
-hand-off to the workstation instead of one per department, is always accepted
-(一体化领导), and draws on the members' pooled hours.
+hand-off to the workstation instead of one per department, is accepted with the
+named `acceptance` (一体化领导), and draws on the members' pooled hours. Its step
+does every member's part the case needs: the hours add up, it lasts as long as
+the slowest part, and it succeeds as the parts would together, with the
+`coordination` premium (sim/difficulty.py).
 """
-
-import numpy as np
 
 from sim.agents import Workstation
 
@@ -21,20 +22,17 @@ class WorkstationLever:
         unit = m.add_unit(
             agent,
             hours=m.unit_hours[members].sum(),
-            hours_per_case=float(np.mean(m.unit_hours_per_case[members])),
-            acceptance=1.0,
-            days=self.p.handling_days,
-            success=float(np.mean(m.unit_success[members])),
+            acceptance=self.p.acceptance,
+            premium=self.p.coordination,
         )
         m.unit_hours[members] = 0.0  # pooled into the workstation
         m.workstation_unit = unit
         m.pooled_into = {i: unit for i in members}
         routes = []
         for c in m.params.categories:
-            r = []
+            steps: dict[int, list[int]] = {}  # unit -> the parts it does, in route order
             for d in c.departments:
-                u = unit if m.dept_index[d] in members else m.dept_index[d]
-                if u not in r:
-                    r.append(u)
-            routes.append(r)
+                i = m.dept_index[d]
+                steps.setdefault(unit if i in members else i, []).append(i)
+            routes.append(list(steps.items()))
         m.set_routes(routes)
