@@ -84,18 +84,28 @@ _COLUMNS: dict[str, type] = {
     "failed_part": np.bool_,  # some department's part was not solved
     "tried": np.int8,  # bit flags of the helpers that tried and failed
     "deliberated": np.float32,  # share of affected neighbours who deliberated; -1 not
+    "others_start": np.int64,  # the other affected households: CaseBook.others[start:+n]
+    "others_n": np.int32,  # 0 for a household's own need
+    "reports": np.int16,  # households that raised it (duplicates merged into one case)
     "reported_resolved": np.bool_,
     "satisfied": np.bool_,
 }
 
 
 class CaseBook:
-    """Columns of equal length `n`; grown by doubling."""
+    """Columns of equal length `n`; grown by doubling.
+
+    A need can touch more than its own household: a collective need its neighbours
+    in the grid, a dispute the other party. Those other households are kept in one
+    flat array, `others`, each case holding its slice (`others_start`, `others_n`).
+    """
 
     def __init__(self, capacity: int = 1024):
         self.n = 0
         for name, dtype in _COLUMNS.items():
             setattr(self, name, np.zeros(capacity, dtype=dtype))
+        self.others = np.zeros(capacity, dtype=np.int32)
+        self.n_others = 0
 
     def _grow(self, need: int) -> None:
         cap = self.state.size
@@ -108,10 +118,22 @@ class CaseBook:
             arr[:cap] = old
             setattr(self, name, arr)
 
-    def add(self, resident, grid, category, severity, difficulty, day: int) -> slice:
+    def add(self, resident, grid, category, severity, difficulty, day: int, others=None) -> slice:
+        """New latent needs; `others` = (count per need, the other households it touches,
+        need by need), or None when each touches only its own household."""
         k = len(resident)
         self._grow(self.n + k)
         rows = slice(self.n, self.n + k)
+        if others is not None:
+            counts, flat = others
+            self._grow_others(self.n_others + flat.size)
+            self.others[self.n_others : self.n_others + flat.size] = flat
+            self.others_start[rows] = self.n_others + np.cumsum(counts) - counts
+            self.others_n[rows] = counts
+            self.n_others += flat.size
+        else:
+            self.others_n[rows] = 0
+        self.reports[rows] = 0
         self.resident[rows] = resident
         self.grid[rows] = grid
         self.category[rows] = category
@@ -123,6 +145,26 @@ class CaseBook:
         self.state[rows] = State.LATENT
         self.n += k
         return rows
+
+    def _grow_others(self, need: int) -> None:
+        if need > self.others.size:
+            arr = np.zeros(max(need, 2 * self.others.size), dtype=self.others.dtype)
+            arr[: self.n_others] = self.others[: self.n_others]
+            self.others = arr
+
+    def affected(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Every household the cases touch: (position of its case in `rows`, household);
+        each case's own household first."""
+        n_o = self.others_n[rows].astype(np.int64)
+        total = int(n_o.sum())
+        pos = np.arange(rows.size)
+        if total == 0:
+            return pos, self.resident[rows]
+        at = np.repeat(self.others_start[rows] - (np.cumsum(n_o) - n_o), n_o) + np.arange(total)
+        return (
+            np.r_[pos, np.repeat(pos, n_o)],
+            np.r_[self.resident[rows], self.others[at]],
+        )
 
     def open_rows(self) -> np.ndarray:
         return np.flatnonzero(self.state[: self.n] <= State.IN_HANDLING)

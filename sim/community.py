@@ -88,8 +88,23 @@ def _sample_ties(members: np.ndarray, owner: np.ndarray, mean_ties: float, rng) 
     return np.column_stack([members[a], members[b]])
 
 
+def _ring(n: int, mean_degree: float, rewiring: float, rng) -> np.ndarray:
+    """Watts-Strogatz: each household tied to its next households in street order (grids
+    are consecutive), k/2 of them on average, each tie's far end rewired at random."""
+    half = int(np.ceil(mean_degree / 2))
+    a = np.repeat(np.arange(n, dtype=np.int64), half)
+    step = np.tile(np.arange(1, half + 1), n)
+    b = (a + step) % n
+    keep = (step <= mean_degree // 2) | (rng.random(a.size) < mean_degree / 2 - mean_degree // 2)
+    a, b = a[keep], b[keep]
+    move = rng.random(b.size) < rewiring
+    b[move] = rng.integers(0, n, int(move.sum()))
+    return np.column_stack([a, b])
+
+
 def generate(p: CommunityParams, rng: np.random.Generator) -> Community:
-    """A street of communities of grids: ties dense within a grid, sparse across."""
+    """A street of communities of grids; ties by `graph_model` (default: dense within a
+    grid, sparse across). Every model gives the same households and grids for a seed."""
     sizes = _grid_sizes(p, rng)
     n_grids = sizes.size
     grid = np.repeat(np.arange(n_grids, dtype=np.int32), sizes)
@@ -98,13 +113,21 @@ def generate(p: CommunityParams, rng: np.random.Generator) -> Community:
     grid_comm = (np.arange(n_grids) * n_comm // n_grids).astype(np.int32)
     community = grid_comm[grid]
     nodes = np.arange(grid.size, dtype=np.int64)
-    edges = np.concatenate(
-        [
-            _sample_ties(nodes, grid, p.ties_within_grid, rng),
-            _sample_ties(nodes, community, p.ties_across_grids, rng),
-            _sample_ties(nodes, np.zeros_like(grid), p.ties_across_communities, rng),
-        ]
-    )
+    mean_degree = p.ties_within_grid + p.ties_across_grids + p.ties_across_communities
+    if p.graph_model == "grid_clustered":
+        edges = np.concatenate(
+            [
+                _sample_ties(nodes, grid, p.ties_within_grid, rng),
+                _sample_ties(nodes, community, p.ties_across_grids, rng),
+                _sample_ties(nodes, np.zeros_like(grid), p.ties_across_communities, rng),
+            ]
+        )
+    elif p.graph_model == "erdos_renyi":
+        edges = _sample_ties(nodes, np.zeros_like(grid), mean_degree, rng)
+    elif p.graph_model == "watts_strogatz":
+        edges = _ring(grid.size, mean_degree, p.rewiring, rng)
+    else:  # no_ties
+        edges = np.empty((0, 2), dtype=np.int64)
     return _assemble(grid, community, edges)
 
 
@@ -119,8 +142,41 @@ def _assemble(grid: np.ndarray, community: np.ndarray, edges: np.ndarray) -> Com
 
 
 # ---------------------------------------------------------------- loading
-def from_graph(g: nx.Graph, seed: int = 0, source: str = "graph") -> Community:
-    """Use a networkx graph; grids come from community detection when unlabelled."""
+def merge_small_grids(grid: np.ndarray, adj: sp.csr_array, min_size: int) -> np.ndarray:
+    """Fold detected communities smaller than a grid's lower size into the grid they
+    have most ties with (or the smallest other grid), smallest first, so grids have a
+    plausible size (网格: 300-500 households) and staff per grid stay comparable."""
+    k = int(grid.max()) + 1
+    member = sp.csr_array((np.ones(grid.size), (np.arange(grid.size), grid)), (grid.size, k))
+    links = (member.T @ adj @ member).toarray()  # ties between detected communities
+    np.fill_diagonal(links, 0)
+    sizes = np.bincount(grid, minlength=k).astype(np.int64)
+    into = np.arange(k)
+    alive = sizes > 0
+    while alive.sum() > 1:
+        small = int(np.argmin(np.where(alive, sizes, np.iinfo(np.int64).max)))
+        if sizes[small] >= min_size:
+            break
+        row = np.where(alive, links[small], -1)
+        row[small] = -1
+        if row.max() > 0:
+            target = int(np.argmax(row))
+        else:
+            others = np.where(alive, sizes, np.iinfo(np.int64).max)
+            others[small] = np.iinfo(np.int64).max
+            target = int(np.argmin(others))
+        links[target] += links[small]
+        links[:, target] += links[:, small]
+        links[target, target] = 0
+        sizes[target] += sizes[small]
+        alive[small] = False
+        into[into == small] = target
+    return np.unique(into[grid], return_inverse=True)[1].astype(np.int32)
+
+
+def from_graph(g: nx.Graph, seed: int = 0, source: str = "graph", min_grid: int = 1) -> Community:
+    """Use a networkx graph; grids come from community detection when unlabelled
+    (communities smaller than `min_grid` households are merged into a neighbour)."""
     if g.number_of_nodes() == 0:
         raise GraphFileError(f"{source}: the graph has no nodes")
     g = nx.Graph(g)  # undirected, simple
@@ -128,7 +184,8 @@ def from_graph(g: nx.Graph, seed: int = 0, source: str = "graph") -> Community:
     nodes = list(g.nodes)
     index = {node: i for i, node in enumerate(nodes)}
     grid = _labels(g, nodes, "grid", source)
-    if grid is None:
+    detected = grid is None
+    if detected:
         # No grid labels: partition by community detection (Louvain), seeded.
         parts = nx.community.louvain_communities(g, seed=seed)
         grid = np.empty(len(nodes), dtype=np.int32)
@@ -138,7 +195,10 @@ def from_graph(g: nx.Graph, seed: int = 0, source: str = "graph") -> Community:
     if community is None:
         community = np.zeros(len(nodes), dtype=np.int32)
     edges = np.array([(index[a], index[b]) for a, b in g.edges], dtype=np.int64).reshape(-1, 2)
-    return _assemble(grid, community, edges)
+    c = _assemble(grid, community, edges)
+    if detected and min_grid > 1:
+        c.grid = merge_small_grids(c.grid, c.adjacency, min_grid)
+    return c
 
 
 def _labels(g: nx.Graph, nodes: list, attr: str, source: str) -> np.ndarray | None:
@@ -181,7 +241,7 @@ def _read_edge_list(path: Path) -> nx.Graph:
     return g
 
 
-def load(path: str | Path, seed: int = 0) -> Community:
+def load(path: str | Path, seed: int = 0, min_grid: int = 1) -> Community:
     """Load a GraphML (.graphml) or edge-list (.edgelist, .txt, .csv, .tsv) file."""
     path = Path(path)
     if not path.is_file():
@@ -205,11 +265,11 @@ def load(path: str | Path, seed: int = 0) -> Community:
     except Exception as e:  # networkx raises many kinds on malformed input
         msg = str(e).splitlines()[0] if str(e) else e.__class__.__name__
         raise GraphFileError(f"{path}: malformed graph file ({msg})") from e
-    return from_graph(g, seed=seed, source=str(path))
+    return from_graph(g, seed=seed, source=str(path), min_grid=min_grid)
 
 
 def build(p: CommunityParams, rng: np.random.Generator, base_dir: Path | None = None) -> Community:
     if p.graph_file is not None:
         path = p.graph_file if base_dir is None else base_dir / p.graph_file
-        return load(path, seed=int(rng.integers(2**31)))
+        return load(path, seed=int(rng.integers(2**31)), min_grid=p.grid_size[0])
     return generate(p, rng)

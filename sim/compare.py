@@ -27,16 +27,17 @@ class Comparison:
     seeds: list[int]
     provenance: dict = field(default_factory=dict)
 
-    def stats(self) -> dict:
-        """{'scenarios': {name: {metric: ci}}, 'differences': {name: {metric: ci}}}."""
+    def stats(self, metrics=METRICS) -> dict:
+        """{'scenarios': {name: {metric: ci}}, 'differences': {name: {metric: ci}}}; any
+        summary metric can be asked for (default: the headline ones)."""
         s = self.summaries
         out: dict = {"scenarios": {}, "differences": {}}
         base = s[s.scenario == self.names[0]].set_index("replication")
         for name in self.names:
             rows = s[s.scenario == name].set_index("replication")
-            out["scenarios"][name] = {m: mean_ci(rows[m]) for m in METRICS}
+            out["scenarios"][name] = {m: mean_ci(rows[m]) for m in metrics}
             if name != self.names[0]:
-                out["differences"][name] = {m: mean_ci(rows[m] - base[m]) for m in METRICS}
+                out["differences"][name] = {m: mean_ci(rows[m] - base[m]) for m in metrics}
         return out
 
     def table(self) -> pd.DataFrame:

@@ -48,6 +48,8 @@ class Tally:
         self.reported_resolved = 0
         self.satisfied = 0
         self.conflicts = 0
+        self.spread = 0  # disputes a conflict drew neighbours into (矛盾激化 spreading)
+        self.duplicate_reports = 0  # further households raising a need already raised
         self.bounces = 0
         self.overload_days = 0
         self.overload_today = 0
@@ -153,6 +155,8 @@ def summary(m) -> dict:
         "backlog": _backlog(m),
         "latent_at_end": _latent(m),
         "conflicts": t.conflicts,
+        "spread_disputes": t.spread,
+        "duplicate_reports": t.duplicate_reports,
         "mean_trust": float(m.residents.trust.mean()),
         "participation_rate": float(m.residents.participated.mean()),
         "overload_days": t.overload_days,

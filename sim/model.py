@@ -17,6 +17,7 @@ import scipy.sparse as sp
 from mesa.datacollection import DataCollector
 
 from sim import community as community_mod
+from sim import ties
 from sim.agents import Department, GovernanceCentre, GridWorker, Resident, StreetOffice
 from sim.cases import CaseBook, Channel, Closer, Desk, Joint, State
 from sim.difficulty import joint_chance
@@ -42,6 +43,7 @@ STREAMS = (
     "deliberation",
     "social_forces",
     "paper_resolution",
+    "conflict",
 )
 
 
@@ -155,6 +157,7 @@ class CoGovModel(mesa.Model):
         self.cat_counted = np.array([c.counted for c in cats])
         self.cat_service = np.array([c.service for c in cats])
         self.cat_volunteer = np.array([c.volunteer for c in cats])
+        self.cat_dispute = np.array([c.dispute for c in cats])
         self.cat_deadline = np.array([c.deadline_days for c in cats])
         self.cat_grid_hours = np.array([c.grid_hours for c in cats])
         depts = p.departments
@@ -302,7 +305,7 @@ class CoGovModel(mesa.Model):
         )
         sat = self.rngs["feedback"].random(rows.size) < p_sat
         b.satisfied[rows] = sat
-        self.experience(b.resident[rows], sat)
+        self.experience_all(rows, sat)
         t = self.tally
         t.resolved += int(resolved.sum())
         t.closed_unresolved += int((~resolved).sum())
@@ -316,7 +319,12 @@ class CoGovModel(mesa.Model):
         self.book.state[rows] = State.LOST
         self.book.closed[rows] = self.day
         self.tally.lost += rows.size
-        self.experience(self.book.resident[rows], np.zeros(rows.size, dtype=bool))
+        self.experience_all(rows, np.zeros(rows.size, dtype=bool))
+
+    def experience_all(self, rows: np.ndarray, good: np.ndarray) -> None:
+        """A case's outcome is lived by every household it touches (and told to their ties)."""
+        case, who = self.book.affected(rows)
+        self.experience(who, good[case])
 
     def experience(self, residents: np.ndarray, good: np.ndarray) -> None:
         """A resident's own outcome pulls their trust and is told to their ties."""
@@ -364,6 +372,7 @@ class CoGovModel(mesa.Model):
         self.departments_handle()
         self.handling_finishes()
         self.trust_spreads()
+        self.residents_volunteer()
         self.datacollector.collect(self)
 
     def needs_arise(self) -> None:
@@ -375,38 +384,96 @@ class CoGovModel(mesa.Model):
         res = rng.integers(0, self.community.n, cats.size)
         sev = np.clip(self.cat_severity[cats] * rng.uniform(0.5, 1.5, cats.size), 0.0, 1.0)
         difficulty = rng.standard_normal(cats.size)
-        self.book.add(res, self.community.grid[res], cats, sev, difficulty, self.day)
-        self.tally.arisen += cats.size
+        adj = self.community.adjacency
+        dispute = self.cat_dispute[cats] & (adj.nnz > 0)
+        other = np.full(cats.size, -1, dtype=np.int64)
+        if dispute.any():  # 邻里纠纷: between two tied households, drawn tie by tie
+            res[dispute], other[dispute] = ties.random_ties(adj, rng.random(int(dispute.sum())))
+        self.add_needs(res, cats, sev, difficulty, other)
 
-    def voice_probability(self, rows: np.ndarray) -> np.ndarray:
+    def add_needs(self, res, cats, sev, difficulty, other) -> np.ndarray:
+        """Record new latent needs; a collective one touches the household's ties in its grid,
+        a dispute the other party (`other`, -1: none). Returns their rows."""
+        grid = self.community.grid
+        collective = np.flatnonzero(self.cat_collective[cats])
+        owner, nbr = ties.ends(self.community.adjacency, res[collective])
+        keep = grid[nbr] == grid[res[collective][owner]]
+        owner, nbr = collective[owner[keep]], nbr[keep]
+        has_other = np.flatnonzero(other >= 0)
+        owner = np.r_[owner, has_other]
+        order = np.argsort(owner, kind="stable")
+        counts = np.bincount(owner, minlength=cats.size)
+        flat = np.r_[nbr, other[has_other]][order]
+        rows = self.book.add(res, grid[res], cats, sev, difficulty, self.day, (counts, flat))
+        self.tally.arisen += cats.size
+        return np.arange(rows.start, rows.stop)
+
+    def voice_probability(self, rows: np.ndarray, households: np.ndarray) -> np.ndarray:
         """Open channels, trust and severity make a resident speak up (民意表达)."""
-        b = self.book
-        trust = self.residents.trust[b.resident[rows]]
-        v = self.params.residents.voice * (0.3 + 0.7 * trust) * (0.5 + b.severity[rows])
+        trust = self.residents.trust[households]
+        v = self.params.residents.voice * (0.3 + 0.7 * trust) * (0.5 + self.book.severity[rows])
         return np.clip(v, 0.0, 1.0)
+
+    def speak_up(self, rows: np.ndarray, factor: float, rng) -> np.ndarray:
+        """Which cases someone raises today: each affected household may; several reports of
+        one need are merged into its case (as hotlines merge work orders)."""
+        case, who = self.book.affected(rows)
+        said = rng.random(who.size) < factor * self.voice_probability(rows[case], who)
+        reports = np.bincount(case, weights=said, minlength=rows.size).astype(np.int64)
+        raised = reports > 0
+        self.book.reports[rows[raised]] = reports[raised]
+        self.tally.duplicate_reports += int(reports[raised].sum() - raised.sum())
+        return raised
 
     def residents_voice(self) -> None:
         """New needs are voiced or stay silent; silent ones grow and may become conflicts."""
         b, rp, rng = self.book, self.params.residents, self.rngs["voice"]
         latent = self.latent_rows()
         old = latent[b.arisen[latent] < self.day]
-        new = latent[b.arisen[latent] == self.day]
         if old.size:
             b.severity[old] = np.minimum(1.0, b.severity[old] + rp.severity_growth)
             p_conflict = rp.conflict_rate * b.severity[old] ** 2
-            p_voice = rp.revoice * self.voice_probability(old)
-            u = rng.random(old.size)
-            conflict = old[u < p_conflict]
-            revoiced = old[(u >= p_conflict) & (u < p_conflict + p_voice)]
+            conflict = old[rng.random(old.size) < p_conflict]
+            rest = old[~np.isin(old, conflict)]
+            revoiced = rest[self.speak_up(rest, rp.revoice, rng)]
             if conflict.size:  # 矛盾激化
                 b.severity[conflict] = 1.0
                 self.tally.conflicts += conflict.size
-                self.experience(b.resident[conflict], np.zeros(conflict.size, dtype=bool))
+                self.experience_all(conflict, np.zeros(conflict.size, dtype=bool))
+                self.conflict_spreads(conflict)
                 self.take_in(conflict, Channel.CONFLICT)
             self.take_in(revoiced, Channel.VOICED)
-        voiced = rng.random(new.size) < self.voice_probability(new)
+        latent = self.latent_rows()
+        new = latent[b.arisen[latent] == self.day]
+        voiced = self.speak_up(new, 1.0, rng)
         self.tally.silent += int((~voiced).sum())
         self.take_in(new[voiced], Channel.VOICED)
+
+    def conflict_spreads(self, rows: np.ndarray) -> None:
+        """矛盾激化 spreads: each tie of a party to an escalated dispute is drawn into a
+        dispute of its own with that party, with chance `residents.conflict_spread`."""
+        b, rp = self.book, self.params.residents
+        rows = rows[self.cat_dispute[b.category[rows]]]
+        if rows.size == 0 or rp.conflict_spread == 0:
+            return
+        res = b.resident[rows].astype(np.int64)
+        both = b.others_n[rows] > 0
+        oth = np.where(both, b.others[np.where(both, b.others_start[rows], 0)], -1)
+        case = np.r_[np.arange(rows.size), np.flatnonzero(both)]
+        party, partner = np.r_[res, oth[both]], np.r_[oth, res[both]]
+        owner, tie = ties.ends(self.community.adjacency, party)
+        keep = tie != partner[owner]  # not the other party of the same dispute
+        owner, tie = owner[keep], tie[keep]
+        rng = self.rngs["conflict"]
+        drawn = rng.random(tie.size) < rp.conflict_spread
+        owner, tie = owner[drawn], tie[drawn]
+        if tie.size == 0:
+            return
+        cats = b.category[rows][case[owner]]
+        sev = np.clip(self.cat_severity[cats] * rng.uniform(0.5, 1.5, cats.size), 0.0, 1.0)
+        new = self.add_needs(tie, cats, sev, rng.standard_normal(cats.size), party[owner])
+        self.tally.spread += new.size
+        self._open = np.r_[self._open, new]
 
     def grid_workers_patrol(self) -> None:
         """网格员 patrol: find unvoiced needs; an overloaded worker finds fewer."""
@@ -677,12 +744,23 @@ class CoGovModel(mesa.Model):
             res.trust += wom * np.where(s > 0, s * (1 - res.trust), s * res.trust)
             np.clip(res.trust, 0.0, 1.0, out=res.trust)
             res.signal[:] = 0.0
-        rp = self.params.residents
+
+    def residents_volunteer(self) -> None:
+        """Volunteering is contagious: a resident joins more readily when its ties volunteer.
+
+        The chance is rate x boost x trust x (1 + contagion x share of ties volunteering),
+        drawn by thinning: candidates at the highest chance, each kept in proportion.
+        """
+        res, rp = self.residents, self.params.residents
         rate = rp.volunteer_rate * self.volunteer_boost
+        top = 1.0 + rp.volunteer_contagion
         rng = self.rngs["residents"]
-        k = rng.binomial(self.community.n, min(1.0, rate))
+        k = rng.binomial(self.community.n, min(1.0, rate * top))
         cand = rng.integers(0, self.community.n, k)
-        joined = cand[rng.random(k) < res.trust[cand]]
+        pull = 1.0 + rp.volunteer_contagion * ties.share_tied(
+            self.community.adjacency, cand, res.volunteer
+        )
+        joined = cand[rng.random(k) < res.trust[cand] * pull / top]
         # volunteers drift away; registered party members (双报到) stay
         active = np.flatnonzero(res.volunteer & ~res.party_member)
         res.volunteer[active[rng.random(active.size) < rp.volunteer_dropout]] = False

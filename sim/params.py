@@ -57,6 +57,12 @@ class CommunityParams(Frozen):
     graph_file: Path | None = Field(
         None, description="GraphML or edge list; overrides the generator"
     )
+    graph_model: Literal["grid_clustered", "erdos_renyi", "watts_strogatz", "no_ties"] = Field(
+        "grid_clustered",
+        description="how the generator ties households (same households and grids, same mean "
+        "degree): dense in grids, uniformly at random, a rewired ring, or none",
+    )
+    rewiring: Prob = Field(0.1, description="watts_strogatz: chance each tie is rewired")
 
     @model_validator(mode="after")
     def _sizes(self) -> CommunityParams:
@@ -99,7 +105,14 @@ class Category(Frozen):
     severity: Prob = 0.3
     departments: tuple[str, ...] = Field((), description="departments whose powers it needs")
     grid_solvable: bool = False
-    collective: bool = Field(False, description="affects neighbours; needs consent (协商)")
+    collective: bool = Field(
+        False,
+        description="touches the household's ties in its grid too (one case for all); "
+        "needs consent (协商)",
+    )
+    dispute: bool = Field(
+        False, description="arises between two tied households (邻里纠纷); can spread"
+    )
     counted: bool = Field(False, description="counted in targets (易于量化的任务)")
     service: bool = Field(False, description="social forces can serve it (购买服务)")
     volunteer: bool = Field(
@@ -129,6 +142,11 @@ class ResidentParams(Frozen):
     revoice: Prob = Field(0.04, description="daily chance a silent need is raised later (x voice)")
     severity_growth: NonNeg = Field(0.01, description="daily growth of an unheard need's severity")
     conflict_rate: Prob = Field(0.02, description="daily conflict hazard at severity 1 (矛盾激化)")
+    conflict_spread: Prob = Field(
+        0.05,
+        description="when a dispute escalates, chance each tie of either party is drawn into "
+        "a dispute of its own with that party (矛盾激化 spreading)",
+    )
     trust_learning: Prob = Field(0.3, description="pull of one's own outcome on trust")
     word_of_mouth: Prob = Field(0.1, description="pull of neighbours' outcomes on trust")
     party_member_share: Prob = Field(
@@ -136,6 +154,10 @@ class ResidentParams(Frozen):
     )
     volunteer_rate: Prob = Field(
         0.0002, description="daily chance a resident offers help (x trust)"
+    )
+    volunteer_contagion: NonNeg = Field(
+        4.0,
+        description="joining is (1 + this x share of one's ties who volunteer) times as likely",
     )
     volunteer_dropout: Prob = Field(
         1 / 120, description="daily chance a volunteer stops (party members stay)"
@@ -287,7 +309,20 @@ class SocialForces(Lever):
 class Mobilisation(Lever):
     """线上组群+线下编队: online groups surface needs, offline teams help."""
 
-    online_detection: Prob = Field(0.03, description="daily chance a group surfaces a silent need")
+    online_detection: Prob = Field(
+        0.03,
+        description="daily chance the group surfaces a silent need it can hear: one of the "
+        "affected households or one of their ties is a member",
+    )
+    online_members: Prob = Field(
+        0.1,
+        description="share of households in their grid's online group at the start, beside "
+        "the 双报到 party members",
+    )
+    online_growth: Prob = Field(
+        0.01,
+        description="daily chance a household is invited (x share of its ties in the group)",
+    )
     recruit: NonNeg = Field(10.0, description="multiplier on the volunteering rate")
     volunteer_hours: NonNeg = Field(0.3, description="hours a volunteer gives a day")
     emergency_factor: float = override(

@@ -70,8 +70,10 @@ class CadresLever:
         visited = m.grid_sample(visits, rng)
         trust = m.residents.trust
         trust[visited] += p.visit_trust * (1 - trust[visited])
-        latent = m.latent_rows()
-        m.take_in(latent[np.isin(b.resident[latent], visited)], Channel.VISIT)
+        latent = m.latent_rows()  # a visit hears what any household a need touches says
+        case, who = b.affected(latent)
+        heard = np.unique(case[np.isin(who, visited)])
+        m.take_in(latent[heard], Channel.VISIT)
 
     def acceptance(self, rows, unit, p):
         """The bridge: the home organ accepts a case from its cadre's grid."""

@@ -20,24 +20,22 @@ class DeliberationLever:
         b.due[sel] = m.day + self.p.meeting_days
 
     def meet(self):
-        """Meetings due today: affected neighbours join with a chance that grows with trust."""
+        """Meetings due today: the other affected households (the raiser's ties in its
+        grid) join with a chance that grows with trust."""
         m, b = self.model, self.model.book
         rows = m.rows(Desk.DELIBERATION)
         rows = rows[b.due[rows] <= m.day]
         if rows.size == 0:
             return
-        adj = m.community.adjacency
-        rep = b.resident[rows]
-        start, stop = adj.indptr[rep], adj.indptr[rep + 1]
-        deg = stop - start
-        case_of = np.repeat(np.arange(rows.size), deg)
-        offs = np.arange(deg.sum()) - np.repeat(np.cumsum(deg) - deg, deg)
-        nbr = adj.indices[np.repeat(start, deg) + offs]
+        case, who = b.affected(rows)
+        others = np.arange(case.size) >= rows.size  # the raisers come first
+        case_of, nbr = case[others], who[others]
         trust = m.residents.trust
         joined = m.rngs["deliberation"].random(nbr.size) < self.p.join * trust[nbr]
         m.residents.participated[nbr[joined]] = True
-        m.residents.participated[rep] = True
+        m.residents.participated[b.resident[rows]] = True
         came = np.bincount(case_of[joined], minlength=rows.size)
+        deg = b.others_n[rows]
         b.deliberated[rows] = np.divide(came, deg, out=np.zeros(rows.size), where=deg > 0)
         b.desk[rows] = Desk.GRID
         # the grid worker chairs the meeting: hours taken from today's casework
