@@ -1,10 +1,14 @@
 """cogov: an agent-based model of grassroots co-governance, 独角戏 vs 大合唱."""
 
-from sim.experiments import RunResult, replication_seeds, run, run_many
-from sim.metrics import HEADLINE
-from sim.model import CoGovModel
-from sim.params import LEVER_NAMES, Scenario
-from sim.presets import chorus, solo
+from sim import jit
+
+jit.configure()  # before any kernel is compiled: a cache of this source tree's own
+
+from sim.experiments import RunResult, replication_seeds, run, run_many  # noqa: E402
+from sim.metrics import HEADLINE  # noqa: E402
+from sim.model import CoGovModel  # noqa: E402
+from sim.params import LEVER_NAMES, Scenario  # noqa: E402
+from sim.presets import chorus, solo  # noqa: E402
 
 __version__ = "0.1.0"
 

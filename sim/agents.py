@@ -53,7 +53,7 @@ class GridWorker(Agent):
 
     @property
     def overload_days(self) -> int:
-        return int(self.model.tally.overload_by_grid[self.grid])
+        return int(self.model.grid_table["overload_days"][self.grid])
 
 
 class Department(Agent):
@@ -67,7 +67,7 @@ class Department(Agent):
 
     @property
     def hours_worked(self) -> float:
-        return float(self.model.tally.unit_hours_used[self.unit])
+        return float(self.model.unit_table["used"][self.unit])
 
     @property
     def forwarded(self) -> int:
@@ -93,9 +93,10 @@ class Workstation(Department):
 class StreetOffice(Agent):
     """街道 (块): broad responsibility, little power; forwards and, in chorus, whistles."""
 
-    def __init__(self, model):
-        super().__init__(model)
-        self.whistles = 0  # counted by the whistle lever
+    @property
+    def whistles(self) -> int:
+        """Whistles blown so far (counted by the whistle lever)."""
+        return int(self.model.L.on["whistles"][0])
 
 
 class GovernanceCentre(Agent):
@@ -105,8 +106,11 @@ class GovernanceCentre(Agent):
         super().__init__(model)
         self.sessions_per_day = sessions_per_day
         self.hours_per_session = hours_per_session
-        self.sessions = 0  # convened so far
-        self.budget = 0.0  # sessions it can still convene (accrues daily)
+
+    @property
+    def sessions(self) -> int:
+        """Joint sessions convened so far."""
+        return int(self.model.L.on["sessions"][0])
 
 
 class Cadre(Agent):

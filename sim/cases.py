@@ -92,31 +92,53 @@ _COLUMNS: dict[str, type] = {
 }
 
 
-class CaseBook:
-    """Columns of equal length `n`; grown by doubling.
+CASE = np.dtype(list(_COLUMNS.items()))  # one record per case
 
-    A need can touch more than its own household: a collective need its neighbours
-    in the grid, a dispute the other party. Those other households are kept in one
-    flat array, `others`, each case holding its slice (`others_start`, `others_n`).
+
+class CaseBook:
+    """One record per need (`CASE`), in a structured array grown by doubling.
+
+    Kernels read and write records (`book[r].state`); Python reads columns
+    (`book.state[:n]`, a view). A need can touch more than its own household: a
+    collective need its neighbours in the grid, a dispute the other party. Those
+    other households are kept in one flat array, `others`, each case holding its
+    slice (`others_start`, `others_n`).
     """
 
     def __init__(self, capacity: int = 1024):
-        self.n = 0
-        for name, dtype in _COLUMNS.items():
-            setattr(self, name, np.zeros(capacity, dtype=dtype))
+        self.data = np.zeros(capacity, dtype=CASE)
         self.others = np.zeros(capacity, dtype=np.int32)
-        self.n_others = 0
+        self.sizes = np.zeros(2, dtype=np.int64)  # [cases, entries of `others`]
+
+    @property
+    def n(self) -> int:
+        return int(self.sizes[0])
+
+    @property
+    def n_others(self) -> int:
+        return int(self.sizes[1])
+
+    def make_room(self, cases: int, others: int) -> None:
+        """Room for `cases` more cases touching `others` more households (kernels append)."""
+        self._grow(self.n + cases)
+        self._grow_others(self.n_others + others)
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        if name in _COLUMNS:
+            return self.data[name]
+        raise AttributeError(name)
 
     def _grow(self, need: int) -> None:
-        cap = self.state.size
-        if need <= cap:
-            return
-        new = max(need, 2 * cap)
-        for name in _COLUMNS:
-            old = getattr(self, name)
-            arr = np.zeros(new, dtype=old.dtype)
-            arr[:cap] = old
-            setattr(self, name, arr)
+        if need > self.data.size:
+            arr = np.zeros(max(need, 2 * self.data.size), dtype=CASE)
+            arr[: self.n] = self.data[: self.n]
+            self.data = arr
+
+    def _grow_others(self, need: int) -> None:
+        if need > self.others.size:
+            arr = np.zeros(max(need, 2 * self.others.size), dtype=self.others.dtype)
+            arr[: self.n_others] = self.others[: self.n_others]
+            self.others = arr
 
     def add(self, resident, grid, category, severity, difficulty, day: int, others=None) -> slice:
         """New latent needs; `others` = (count per need, the other households it touches,
@@ -124,33 +146,25 @@ class CaseBook:
         k = len(resident)
         self._grow(self.n + k)
         rows = slice(self.n, self.n + k)
+        new = self.data[rows]
         if others is not None:
             counts, flat = others
             self._grow_others(self.n_others + flat.size)
             self.others[self.n_others : self.n_others + flat.size] = flat
-            self.others_start[rows] = self.n_others + np.cumsum(counts) - counts
-            self.others_n[rows] = counts
-            self.n_others += flat.size
-        else:
-            self.others_n[rows] = 0
-        self.reports[rows] = 0
-        self.resident[rows] = resident
-        self.grid[rows] = grid
-        self.category[rows] = category
-        self.severity[rows] = severity
-        self.difficulty[rows] = difficulty
-        self.arisen[rows] = day
+            new["others_start"] = self.n_others + np.cumsum(counts) - counts
+            new["others_n"] = counts
+            self.sizes[1] += flat.size
+        new["resident"] = resident
+        new["grid"] = grid
+        new["category"] = category
+        new["severity"] = severity
+        new["difficulty"] = difficulty
+        new["arisen"] = day
         for col in ("taken_in", "closed", "deliberated"):
-            getattr(self, col)[rows] = -1
-        self.state[rows] = State.LATENT
-        self.n += k
+            new[col] = -1
+        new["state"] = State.LATENT
+        self.sizes[0] += k
         return rows
-
-    def _grow_others(self, need: int) -> None:
-        if need > self.others.size:
-            arr = np.zeros(max(need, 2 * self.others.size), dtype=self.others.dtype)
-            arr[: self.n_others] = self.others[: self.n_others]
-            self.others = arr
 
     def affected(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Every household the cases touch: (position of its case in `rows`, household);
@@ -177,7 +191,7 @@ class CaseBook:
         """The book as a pandas DataFrame (one row per case)."""
         import pandas as pd
 
-        df = pd.DataFrame({name: getattr(self, name)[: self.n] for name in _COLUMNS})
+        df = pd.DataFrame({name: self.data[name][: self.n] for name in _COLUMNS})
         for col, enum in (
             ("state", State),
             ("desk", Desk),

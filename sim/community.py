@@ -10,6 +10,7 @@ from functools import cached_property
 from pathlib import Path
 
 import networkx as nx
+import numba as nb
 import numpy as np
 import scipy.sparse as sp
 
@@ -131,14 +132,37 @@ def generate(p: CommunityParams, rng: np.random.Generator) -> Community:
     return _assemble(grid, community, edges)
 
 
+@nb.njit(cache=True)
+def _csr(n, u, v):
+    """Symmetric CSR arrays of the ties (u[i], v[i]) (u < v, each once), rows sorted."""
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    for i in range(u.size):
+        indptr[u[i] + 1] += 1
+        indptr[v[i] + 1] += 1
+    for h in range(n):
+        indptr[h + 1] += indptr[h]
+    fill = indptr[:-1].copy()
+    indices = np.empty(2 * u.size, dtype=np.int32)
+    for i in range(u.size):
+        indices[fill[u[i]]] = v[i]
+        fill[u[i]] += 1
+        indices[fill[v[i]]] = u[i]
+        fill[v[i]] += 1
+    for h in range(n):
+        indices[indptr[h] : indptr[h + 1]].sort()
+    return indptr, indices
+
+
 def _assemble(grid: np.ndarray, community: np.ndarray, edges: np.ndarray) -> Community:
     n = grid.size
     edges = edges[edges[:, 0] != edges[:, 1]]
     lo, hi = np.minimum(edges[:, 0], edges[:, 1]), np.maximum(edges[:, 0], edges[:, 1])
-    key = np.unique(lo * n + hi)
+    key = np.sort(lo * n + hi)
+    key = key[np.r_[True, key[1:] != key[:-1]][: key.size]]  # each tie once
     u, v = key // n, key % n
-    adj = sp.coo_array((np.ones(2 * u.size, np.float32), (np.r_[u, v], np.r_[v, u])), (n, n))
-    return Community(grid.astype(np.int32), community.astype(np.int32), adj.tocsr())
+    indptr, indices = _csr(n, u, v)  # both directions, each row's ties in order
+    adj = sp.csr_array((np.ones(indices.size, np.float32), indices, indptr), shape=(n, n))
+    return Community(grid.astype(np.int32), community.astype(np.int32), adj)
 
 
 # ---------------------------------------------------------------- loading

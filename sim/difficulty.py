@@ -17,23 +17,16 @@ averts a share of those joint failures: 1 - (1 - Π pᵢ(z)) (1 - κ).
 
 from __future__ import annotations
 
-import numpy as np
-from scipy.special import ndtr, ndtri
+import math
+
+import numba as nb
+
+from sim.rng import ndtr, ndtri
 
 
-def chance(p: np.ndarray, z: np.ndarray, weight: float) -> np.ndarray:
-    """P(success | difficulty z) for a handler with typical success p (broadcasts)."""
-    if weight == 0:
-        return np.broadcast_to(p, np.broadcast_shapes(np.shape(p), np.shape(z)))
-    with np.errstate(invalid="ignore"):  # p = 0 or 1: ±inf thresholds give 0 or 1
-        return ndtr((ndtri(p) - np.sqrt(weight) * z) / np.sqrt(1.0 - weight))
-
-
-def joint_chance(parts: np.ndarray, z: np.ndarray, weight: float, premium) -> np.ndarray:
-    """Chance that a handling covering `parts` (rows × parts, 1.0 = no part) succeeds.
-
-    The parts succeed together as they would one after another on the same need;
-    `premium` (per row or scalar) averts that share of the joint failures.
-    """
-    together = chance(parts, z[:, None], weight).prod(axis=1)
-    return 1.0 - (1.0 - together) * (1.0 - premium)
+@nb.njit(cache=True)
+def chance(p: float, z: float, weight: float) -> float:
+    """P(success | difficulty z) for a handler with typical success p."""
+    if weight == 0.0 or p <= 0.0 or p >= 1.0:
+        return p
+    return ndtr((ndtri(p) - math.sqrt(weight) * z) / math.sqrt(1.0 - weight))

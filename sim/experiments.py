@@ -42,11 +42,13 @@ def run(
     `on_day(model)` is called after each day (progress bars, live views).
     """
     model = CoGovModel(params, seed=seed, community=community)
-    for _ in range(days if days is not None else params.days):
-        model.step()
-        if on_day is not None:
+    if on_day is None:
+        model.run(days)
+    else:
+        for _ in range(days if days is not None else params.days):
+            model.step()
             on_day(model)
-    daily = model.datacollector.get_model_vars_dataframe()
+    daily = model.daily
     daily.insert(0, "seed", seed)
     daily.insert(0, "scenario", params.name)
     out = {

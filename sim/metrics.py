@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
-from sim.cases import OPEN_STATES, Channel, State
+from sim import core
+from sim.cases import Channel, State
 
 # Whose hours a case costs. Paid public staff first; then purchased services,
 # volunteers and residents at deliberation meetings: hours all the same.
-STAFF = ("grid_worker", "cadre", "department", "governance_centre")
-ACTORS = (*STAFF, "social_forces", "volunteers", "residents")
+ACTORS = core.ACTORS
+STAFF = ACTORS[:4]
 
 # Summary names the rest of the project (CLI, sweeps, dashboard, notebooks) relies on.
 HEADLINE = (
@@ -34,34 +36,44 @@ HEADLINE = (
 )
 
 
+class Hours:
+    """Hours by actor, a view over the tallies' hours vector: `hours["cadre"] += 2`."""
+
+    def __init__(self, vector: np.ndarray):
+        self.vector = vector
+
+    def __getitem__(self, actor: str) -> float:
+        return float(self.vector[ACTORS.index(actor)])
+
+    def __setitem__(self, actor: str, value: float) -> None:
+        self.vector[ACTORS.index(actor)] = value
+
+    def items(self):
+        return [(a, float(h)) for a, h in zip(ACTORS, self.vector, strict=True)]
+
+    def values(self):
+        return [float(h) for h in self.vector]
+
+
 class Tally:
-    """Counters moved at each transition (the books are checked against the table)."""
+    """Counters the kernels move at each transition (the books are checked against
+    the case table), with named views."""
 
-    def __init__(self, model):
-        n_units = len(model.params.departments) + 1
-        self.arisen = 0
-        self.silent = 0  # not voiced when it arose
-        self.taken_in = np.zeros(len(Channel), dtype=np.int64)
-        self.resolved = 0
-        self.closed_unresolved = 0
-        self.lost = 0
-        self.reported_resolved = 0
-        self.satisfied = 0
-        self.conflicts = 0
-        self.spread = 0  # disputes a conflict drew neighbours into (矛盾激化 spreading)
-        self.duplicate_reports = 0  # further households raising a need already raised
-        self.bounces = 0
-        self.overload_days = 0
-        self.overload_today = 0
+    def __init__(self, n_grids: int, n_units: int):
+        self.counts = np.zeros(core.N_TALLY, dtype=np.int64)  # named by core.TALLY
+        self.hours = Hours(np.zeros(len(ACTORS)))
         # silo forwards and acceptances by (grid, unit): 推诿 made visible
-        self.forwarded = np.zeros((model.community.n_grids, n_units), dtype=np.int64)
-        self.accepted = np.zeros((model.community.n_grids, n_units), dtype=np.int64)
-        self.hours = dict.fromkeys(ACTORS, 0.0)
-        self.overload_by_grid = np.zeros(model.community.n_grids, dtype=np.int64)
-        self.unit_hours_used = np.zeros(n_units)
+        self.forwarded = np.zeros((n_grids, n_units), dtype=np.int64)
+        self.accepted = np.zeros((n_grids, n_units), dtype=np.int64)
 
-    def new_day(self):
-        self.overload_today = 0
+    def __getattr__(self, name: str):
+        if name in core.TALLY:
+            return int(self.counts[core.TALLY.index(name)])
+        raise AttributeError(name)
+
+    @property
+    def taken_in(self) -> np.ndarray:
+        return self.counts[core.T_TAKEN_IN :]
 
     @property
     def total_taken_in(self) -> int:
@@ -80,54 +92,58 @@ class Tally:
     @property
     def staff_hours(self) -> float:
         """Paid public staff: grid workers, cadres, departments, the governance centre."""
-        return float(sum(self.hours[a] for a in STAFF))
+        return float(self.hours.vector[: len(STAFF)].sum())
 
     @property
     def total_hours(self) -> float:
         """Every hour a case costs, purchased services, volunteers and residents included."""
-        return float(sum(self.hours.values()))
+        return float(self.hours.vector.sum())
 
 
-def _ratio(a: float, b: float) -> float:
-    return float(a) / float(b) if b else float("nan")
+def _ratio(a, b):
+    """a / b, NaN where b is 0 (arrays or numbers)."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    out = np.divide(a, b, out=np.full(np.broadcast(a, b).shape, np.nan), where=b != 0)
+    return float(out) if out.ndim == 0 else out
 
 
 # ---------------------------------------------------------------- daily reporters
-def _open(m) -> int:
-    return int(m.book.counts()[list(OPEN_STATES)].sum())
-
-
-def _latent(m) -> int:
-    return int(m.book.counts()[State.LATENT])
-
-
-def _backlog(m) -> int:
-    c = m.book.counts()
-    return int(c[State.QUEUED] + c[State.IN_HANDLING])
-
-
+# Reporters are small functions of the day's raw counts (sim/model.py `DAILY`).
 DAILY_REPORTERS = {
-    "day": lambda m: m.day,
-    "arisen": lambda m: m.tally.arisen,
-    "taken_in": lambda m: m.tally.total_taken_in,
-    "resolved": lambda m: m.tally.resolved,
-    "closed_unresolved": lambda m: m.tally.closed_unresolved,
-    "lost": lambda m: m.tally.lost,
-    "open": _open,
-    "latent": _latent,
-    "backlog": _backlog,
-    "conflicts": lambda m: m.tally.conflicts,
-    "satisfied": lambda m: m.tally.satisfied,
-    "resolution_rate": lambda m: _ratio(m.tally.resolved, m.tally.total_taken_in),
-    "reported_resolution_rate": lambda m: _ratio(m.tally.reported_resolved, m.tally.total_taken_in),
-    "satisfaction_rate": lambda m: _ratio(m.tally.satisfied, m.tally.closed_or_lost),
-    "mean_trust": lambda m: float(m.residents.trust.mean()),
-    "participation_rate": lambda m: float(m.residents.participated.mean()),
-    "overloaded_grids": lambda m: m.tally.overload_today,
-    "staff_hours": lambda m: m.tally.staff_hours,
-    "total_hours": lambda m: m.tally.total_hours,
-    "emergency": lambda m: bool(m.emergency_active),
+    "open": lambda d: d.latent + d.backlog,
+    "resolution_rate": lambda d: _ratio(d.resolved, d.taken_in),
+    "reported_resolution_rate": lambda d: _ratio(d.reported_resolved, d.taken_in),
+    "satisfaction_rate": lambda d: _ratio(d.satisfied, d.resolved + d.closed_unresolved + d.lost),
+    "participation_rate": lambda d, n: d.participants / n,
 }
+FLOWS = ("arisen", "taken_in", "resolved", "closed_unresolved", "lost", "conflicts", "satisfied")
+
+
+FLOATS = ("mean_trust", "staff_hours", "total_hours")
+
+
+class _Columns(dict):
+    __getattr__ = dict.__getitem__
+
+
+def daily_columns(rows: np.ndarray, households: int) -> dict:
+    """The daily series as arrays: cumulative counts, the day's flows (`*_today`), rates."""
+    from sim.model import DAILY
+
+    d = _Columns()
+    for i, name in enumerate(DAILY):
+        col = rows[:, i]
+        d[name] = col if name in FLOATS else col.astype(bool if name == "emergency" else np.int64)
+    for name, fn in DAILY_REPORTERS.items():
+        d[name] = fn(d, households) if name == "participation_rate" else fn(d)
+    for c in FLOWS:
+        d[f"{c}_today"] = np.diff(d[c], prepend=0)
+    return d
+
+
+def daily_frame(rows: np.ndarray, households: int) -> pd.DataFrame:
+    """One row per day: cumulative counts, the day's flows (`*_today`), and rates."""
+    return pd.DataFrame(daily_columns(rows, households))
 
 
 def summary(m) -> dict:
@@ -140,6 +156,7 @@ def summary(m) -> dict:
     deadline = m.cat_deadline[b.category[:n][res]]
     on_time = (b.closed[:n] - b.taken_in[:n])[res] <= deadline
     taken = t.total_taken_in
+    counts = np.bincount(state, minlength=len(State))
     out = {
         "resolution_rate": _ratio(t.resolved, taken),
         "reported_resolution_rate": _ratio(t.reported_resolved, taken),
@@ -152,8 +169,8 @@ def summary(m) -> dict:
         "bounces_per_case": _ratio(t.bounces, taken),
         "handoffs_per_case": _ratio(int(b.handoffs[:n].sum()), taken),
         "lost_cases": t.lost,
-        "backlog": _backlog(m),
-        "latent_at_end": _latent(m),
+        "backlog": int(counts[State.QUEUED] + counts[State.IN_HANDLING]),
+        "latent_at_end": int(counts[State.LATENT]),
         "conflicts": t.conflicts,
         "spread_disputes": t.spread,
         "duplicate_reports": t.duplicate_reports,
@@ -172,7 +189,7 @@ def summary(m) -> dict:
         "resolved": t.resolved,
         "closed_unresolved": t.closed_unresolved,
         "lost": t.lost,
-        "open": _open(m),
+        "open": int(counts[: State.IN_HANDLING + 1].sum()),
         "days": m.day,
     }
     return out

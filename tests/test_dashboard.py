@@ -110,7 +110,7 @@ def test_scenario_selection_rebuilds_the_side(ui):
     # same scenario, same seed: the two sides are now identical
     click(rc, "Step")
     a, b = (s.model for s in pair.sides)
-    assert a.datacollector.model_vars["resolved"] == b.datacollector.model_vars["resolved"]
+    assert (a.series("resolved") == b.series("resolved")).all()
 
 
 def test_play_steps_until_paused(ui):

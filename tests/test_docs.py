@@ -79,7 +79,7 @@ def test_every_headline_metric_is_defined(model_md):
 
 
 def test_every_random_stream_is_listed(model_md):
-    from sim.model import STREAMS
+    from sim.core import STREAMS
 
     for name in STREAMS:
         assert f"`{name}`" in model_md, f"random stream {name} not in docs/model.md"

@@ -82,17 +82,17 @@ def test_joint_success_with_no_premium_is_the_parts_one_after_another(solo_small
         rng.standard_normal(n), 0,
     )  # fmt: skip
     parts = np.array([0.75, 0.8, 0.9])
-    together = m.success(rows, np.tile(parts, (n, 1)), rng, premium=0.0)
+    together = m.success(rows, np.tile(parts, (n, 1)), premium=0.0)
     one_by_one = np.ones(n, dtype=bool)
     for p in parts:
-        one_by_one &= m.success(rows, np.full((n, 1), p), rng)
+        one_by_one &= m.success(rows, np.full((n, 1), p))
     se = np.sqrt(2 * together.mean() * (1 - together.mean()) / n)
     assert abs(together.mean() - one_by_one.mean()) < 4 * se
     if weight == 0:  # independent parts: the product of their chances
         assert abs(together.mean() - parts.prod()) < 4 * se
     else:  # one difficulty behind every part: they fail together more often than not
         assert together.mean() > parts.prod() + 0.03
-    premium = m.success(rows, np.tile(parts, (n, 1)), rng, premium=0.5).mean()
+    premium = m.success(rows, np.tile(parts, (n, 1)), premium=0.5).mean()
     assert premium > together.mean() + 0.1  # the premium averts half the joint failures
     if weight > 0:  # a hard need fails more parts together than independent draws would
         hard = m.book.difficulty[rows] > 1

@@ -243,7 +243,7 @@ def test_a_department_follows_its_own_priorities(solo_small):
     depts = [d.model_copy(update={"priority": "need_first"}) for d in solo_small.departments]
     own = solo_small.model_copy(update={"departments": tuple(depts)})
     gaps = []
-    for seed in range(3):
+    for seed in range(6):
         waits = []
         for params in (solo_small, own):
             m = sim.run(params, seed=seed, keep_model=True).model
@@ -252,4 +252,5 @@ def test_a_department_follows_its_own_priorities(solo_small):
             severe = done & (b.severity[:n] >= np.quantile(b.severity[:n][done], 0.75))
             waits.append((b.closed[:n] - b.taken_in[:n])[severe].mean())
         gaps.append(waits[0] - waits[1])
-    assert all(g > 0 for g in gaps), gaps
+    gaps = np.array(gaps)  # paired over seeds: severe cases wait less on average
+    assert gaps.mean() > 3 * gaps.std(ddof=1) / np.sqrt(gaps.size), gaps

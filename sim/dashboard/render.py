@@ -209,8 +209,8 @@ def households_svg(model, layout: Layout, codes: np.ndarray | None = None) -> st
 
 # ---------------------------------------------------------------- charts
 def series(model, name: str) -> list:
-    """A daily series straight from the DataCollector (no DataFrame per tick)."""
-    return model.datacollector.model_vars.get(name, [])
+    """A daily series straight from the model's record (no DataFrame per tick)."""
+    return model.series(name).tolist()
 
 
 def _path(values, days: int, lo: float, hi: float, w: float, h: float, pad: float) -> str:

@@ -1,15 +1,18 @@
 """机关干部下沉 / 包小区 (三(三)): cadres from government organs paired with grids.
 
 A few hours a week each: as 探头 (probe) they find silent needs, on home
-visits (入户) they raise trust and hear needs, they settle simple cases, and
-they bridge to their home organ, which then accepts forwarded cases far more
-readily. Their hours are a cost, taken from the organ's own hours.
+visits (入户) they raise trust and hear needs, they settle simple cases (a
+helper of the retry chain), and they bridge to their home organ, which then
+accepts forwarded cases far more readily. Their hours are a cost, taken from
+the organ's own hours.
 """
 
+import numba as nb
 import numpy as np
 
+from sim import core
 from sim.agents import Cadre, hours_by
-from sim.cases import Channel
+from sim.rng import below, uniform
 
 
 def _apportion(n: int, weights: np.ndarray) -> np.ndarray:
@@ -22,14 +25,63 @@ def _apportion(n: int, weights: np.ndarray) -> np.ndarray:
     return np.repeat(np.arange(weights.size), k)
 
 
+@nb.njit(cache=True)
+def today_hours(L):
+    """Each grid's cadre-hours today (战时: more, with mobilisation on)."""
+    on = L.on[0]
+    factor = on.emergency_factor if on.emergency and on.mobilisation else 1.0
+    return L.cadre_hours * factor
+
+
+@nb.njit(cache=True)
+def detect(X, L, day, open_rows):
+    """探头 and 入户: probe for silent needs; visit homes (trust, and what they hear)."""
+    s, on = X.streams[core.CADRES], L.on[0]
+    hours = today_hours(L)
+    X.hours[core.H_CADRE] += hours.sum()  # every cadre hour of the day, counted once here
+    for r in open_rows:  # 探头: each cadre-hour in the grid is a chance to notice
+        c = X.book[r]
+        if c.state == core.LATENT and uniform(s) < 1.0 - (1.0 - on.probe) ** hours[c.grid]:
+            core.take_in(X, day, r, core.PROBE)
+    visited = L.visited
+    seen = np.empty(0, dtype=np.int64)
+    visits = np.floor(hours * (1.0 - on.case_share) / on.visit_hours).astype(np.int64)
+    seen = np.empty(visits.sum(), dtype=np.int64)
+    k = 0
+    for g in range(visits.size):  # 入户: households of the grid, drawn with replacement
+        for _ in range(visits[g]):
+            h = X.members[X.grids[g].start + below(s, X.grids[g].count)]
+            X.homes[h].trust += on.visit_trust * (1.0 - X.homes[h].trust)
+            visited[h] = True
+            seen[k] = h
+            k += 1
+    for r in open_rows:  # a visit hears what any household a need touches says
+        c = X.book[r]
+        if c.state != core.LATENT:
+            continue
+        heard = visited[c.resident]
+        for j in range(c.others_n):
+            heard = heard or visited[X.others[c.others_start + j]]
+        if heard:
+            core.take_in(X, day, r, core.VISIT)
+    for i in range(k):
+        visited[seen[i]] = False
+
+
+@nb.njit(cache=True)
+def bridge(X, L, rows, unit, p):
+    """The bridge: the home organ accepts a case from its cadre's grid (at least
+    `bridge_acceptance`, a named override)."""
+    for i in range(rows.size):
+        if L.bridge[X.book[rows[i]].grid, unit[i]]:
+            p[i] = max(p[i], L.on[0].bridge_acceptance)
+
+
 class CadresLever:
     name = "cadres"
-    actor = None  # all their hours are counted once, in `detect`
 
     def __init__(self, model, p):
         self.model, self.p = model, p
-        self.success = model.params.grid_workers.success  # simple cases, as a grid worker
-        self.rng = model.rngs["cadres"]
 
     def setup(self):
         m, p = self.model, self.p
@@ -47,35 +99,4 @@ class CadresLever:
             self.bridge[c.grid, unit] = True
             # the organ gives up part of these hours (its street office's case hours)
             m.unit_hours[unit] = max(0.0, m.unit_hours[unit] - p.organ_cost * c.hours_per_day)
-        self.paired_hours = hours_by(m.cadres, n=n_grids)
-        self.group_of_grid = np.arange(n_grids)  # 包小区: cadres serve their paired grid
-
-    def today_hours(self):
-        return self.paired_hours * self.model.cadre_hours_factor
-
-    def hours(self):
-        """Hours on simple cases today, a helper of the retry chain."""
-        return self.today_hours() * self.p.case_share
-
-    def detect(self):
-        """探头 and 入户: probe for silent needs; visit homes."""
-        m, b, p = self.model, self.model.book, self.p
-        rng = m.rngs["cadres"]
-        hours = self.today_hours()
-        m.tally.hours["cadre"] += float(hours.sum())
-        latent = m.latent_rows()
-        probe = 1 - (1 - p.probe) ** hours[b.grid[latent]]
-        m.take_in(latent[rng.random(latent.size) < probe], Channel.PROBE)
-        visits = np.floor(hours * (1 - p.case_share) / p.visit_hours).astype(np.int64)
-        visited = m.grid_sample(visits, rng)
-        trust = m.residents.trust
-        trust[visited] += p.visit_trust * (1 - trust[visited])
-        latent = m.latent_rows()  # a visit hears what any household a need touches says
-        case, who = b.affected(latent)
-        heard = np.unique(case[np.isin(who, visited)])
-        m.take_in(latent[heard], Channel.VISIT)
-
-    def acceptance(self, rows, unit, p):
-        """The bridge: the home organ accepts a case from its cadre's grid."""
-        bridged = self.bridge[self.model.book.grid[rows], unit]
-        return np.where(bridged, np.maximum(p, self.p.bridge_acceptance), p)
+        self.paired_hours = hours_by(m.cadres, n=n_grids)  # 包小区: cadres serve their grid

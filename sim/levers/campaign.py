@@ -1,14 +1,11 @@
 """运动型治理 (二(一)): in a campaign window (e.g. 文明城市创建 → sanitation) one
-category jumps every queue, at the cost of the others."""
-
-import numpy as np
+category jumps every queue, at the cost of the others (`core.grid_key`)."""
 
 
 class CampaignLever:
     def __init__(self, model, p):
         self.model, self.p = model, p
         self.category = [c.name for c in model.params.categories].index(p.category)
-        self.active = False
 
     def setup(self):
         m = self.model
@@ -16,12 +13,7 @@ class CampaignLever:
         m.schedule_event(self._end, at=self.p.start + self.p.days - 0.5)
 
     def _start(self):
-        self.active = True
+        self.model.cat_priority[self.category] = 1
 
     def _end(self):
-        self.active = False
-
-    def priority(self, rows):
-        if not self.active:
-            return np.zeros(rows.size)
-        return (self.model.book.category[rows] == self.category).astype(np.float64)
+        self.model.cat_priority[self.category] = 0

@@ -2,43 +2,43 @@
 first goes to a meeting of those affected; the larger the share of them that
 take part, the better its odds and the residents' satisfaction. A household
 with nobody else affected holds no meeting worth the name: share 0. Off, the
-case is settled top down."""
+case is settled top down.
 
-import numpy as np
+Where it acts: `sim/core.py` `take_in` sends a collective case to the meeting
+desk (`meeting_days`), `meet` below holds the meetings, and the share taking
+part raises every later success draw (`core.part_chance`, `success_gain`) and
+satisfaction (`core.close`)."""
 
-from sim.cases import Desk
+import numba as nb
+
+from sim import core
+from sim.rng import uniform
+
+
+@nb.njit(cache=True)
+def meet(X, L, day, open_rows):
+    """Meetings due today: the other households the need touches (the raiser's ties in
+    its grid) join with chance join x trust. The grid worker chairs: hours taken from
+    today's casework; the residents who come spend the hours too."""
+    s, on = X.streams[core.DELIBERATION_S], L.on[0]
+    for r in open_rows:
+        c = X.book[r]
+        if c.state != core.QUEUED or c.desk != core.DELIBERATION or c.due > day:
+            continue
+        came = 0
+        for j in range(c.others_n):
+            h = X.others[c.others_start + j]
+            if uniform(s) < on.join * X.homes[h].trust:
+                came += 1
+                X.homes[h].participated = True
+        X.homes[c.resident].participated = True
+        c.deliberated = came / c.others_n if c.others_n > 0 else 0.0
+        c.desk = core.GRID
+        X.grids[c.grid].debt += on.meeting_hours
+        X.hours[core.H_GRID] += on.meeting_hours
+        X.hours[core.H_RESIDENTS] += on.meeting_hours * (1 + came)
 
 
 class DeliberationLever:
     def __init__(self, model, p):
         self.model, self.p = model, p
-
-    def intake(self, rows):
-        m, b = self.model, self.model.book
-        sel = rows[m.cat_collective[b.category[rows]] & (b.deliberated[rows] < 0)]
-        b.desk[sel] = Desk.DELIBERATION
-        b.due[sel] = m.day + self.p.meeting_days
-
-    def meet(self):
-        """Meetings due today: the other affected households (the raiser's ties in its
-        grid) join with a chance that grows with trust."""
-        m, b = self.model, self.model.book
-        rows = m.rows(Desk.DELIBERATION)
-        rows = rows[b.due[rows] <= m.day]
-        if rows.size == 0:
-            return
-        case, who = b.affected(rows)
-        others = np.arange(case.size) >= rows.size  # the raisers come first
-        case_of, nbr = case[others], who[others]
-        trust = m.residents.trust
-        joined = m.rngs["deliberation"].random(nbr.size) < self.p.join * trust[nbr]
-        m.residents.participated[nbr[joined]] = True
-        m.residents.participated[b.resident[rows]] = True
-        came = np.bincount(case_of[joined], minlength=rows.size)
-        deg = b.others_n[rows]
-        b.deliberated[rows] = np.divide(came, deg, out=np.zeros(rows.size), where=deg > 0)
-        b.desk[rows] = Desk.GRID
-        # the grid worker chairs the meeting: hours taken from today's casework
-        np.add.at(m.grid_debt, b.grid[rows], self.p.meeting_hours)
-        m.tally.hours["grid_worker"] += self.p.meeting_hours * rows.size
-        m.tally.hours["residents"] += self.p.meeting_hours * float(rows.size + came.sum())

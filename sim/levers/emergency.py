@@ -17,9 +17,9 @@ class EmergencyShock:
         m.schedule_event(self._end, at=self.p.start + self.p.days - 0.5)
 
     def _start(self):
-        self.model.rate_multiplier = self.multiplier
-        self.model.emergency_active = True
+        self.model.rate_multiplier[:] = self.multiplier
+        self.model.L.on["emergency"] = True
 
     def _end(self):
-        self.model.rate_multiplier = np.ones_like(self.multiplier)
-        self.model.emergency_active = False
+        self.model.rate_multiplier[:] = 1.0
+        self.model.L.on["emergency"] = False

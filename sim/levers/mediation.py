@@ -4,9 +4,24 @@ slowest department rather than the sum, and no bouncing while `acceptance` is 1.
 The session succeeds as the departments' parts would together, with the
 `coordination` premium for sitting at one table (sim/difficulty.py)."""
 
+import numba as nb
 import numpy as np
 
-from sim.cases import Joint
+from sim import core
+
+
+@nb.njit(cache=True)
+def route(X, L, day, rows, u, claimed):
+    """Claim the disputes the N departments handle, before they enter the silo."""
+    for i in range(rows.size):
+        r = rows[i]
+        c = X.book[r]
+        if claimed[i] or not L.eligible[c.category] or c.route_pos != 0:
+            continue
+        claimed[i] = True
+        core.hand_off_joint(
+            X, day, r, u[i, 0], u[i, 1], core.MEDIATION, L.on[0].mediation_acceptance
+        )
 
 
 class MediationLever:
@@ -19,9 +34,3 @@ class MediationLever:
                 for c in model.params.categories
             ]
         )
-
-    def route(self, rows, u, claimed):
-        m, b = self.model, self.model.book
-        mine = ~claimed & self.eligible[b.category[rows]] & (b.route_pos[rows] == 0)
-        m.hand_off_joint(rows[mine], u[mine], Joint.MEDIATION, self.p.acceptance)
-        return mine

@@ -1,11 +1,10 @@
 """管理信息失真 (二(一)): under counted targets, a case closed unresolved may be
-reported upward as resolved. Satisfaction and trust follow the true outcome."""
+reported upward as resolved. Satisfaction and trust follow the true outcome.
+
+Where it acts: `sim/core.py` `close` reports a closure as resolved if it is, or
+with chance `rate` whatever happened (stream `paper_resolution`)."""
 
 
 class PaperResolutionLever:
     def __init__(self, model, p):
         self.model, self.p = model, p
-
-    def report(self, rows, resolved):
-        u = self.model.rngs["paper_resolution"].random(rows.size)
-        self.model.book.reported_resolved[rows] = resolved | (u < self.p.rate)

@@ -1,5 +1,5 @@
 """社会组织 / 驻区企业 (三(一)): purchased services (政府购买服务) add hours for
-service categories in each community: the first helper of the retry chain."""
+service categories in each community: a helper of the retry chain."""
 
 import numpy as np
 
@@ -8,13 +8,11 @@ from sim.agents import SocialOrganisation
 
 class SocialForcesLever:
     name = "social_forces"
-    actor = "social_forces"  # their hours: a cost beside paid staff's
 
     def __init__(self, model, p):
         self.model, self.p = model, p
         gw = model.params.grid_workers.success
         self.success = gw if p.success is None else p.success
-        self.rng = model.rngs["social_forces"]
 
     def setup(self):
         m = self.model
@@ -22,8 +20,5 @@ class SocialForcesLever:
         m.social_organisations = [
             SocialOrganisation(m, c, self.p.hours_per_day) for c in range(n_comm)
         ]
-        self._hours = np.full(n_comm, self.p.hours_per_day)
-        self.group_of_grid = m.community.grid_community  # one organisation per community
-
-    def hours(self):
-        return self._hours
+        self.hours = np.full(n_comm, self.p.hours_per_day)
+        self.community_of_grid = m.community.grid_community.astype(np.int64)

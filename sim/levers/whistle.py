@@ -4,20 +4,29 @@ the deadline, ahead of their own queues. Reporting is compulsory: the named
 `acceptance` (1 by default). The session succeeds as the departments' parts
 would together, with the `coordination` premium (sim/difficulty.py)."""
 
-from sim.cases import Joint
+import numba as nb
+
+from sim import core
+
+
+@nb.njit(cache=True)
+def route(X, L, day, rows, u, claimed):
+    """Claim the cases to whistle for; returns how many whistles were blown."""
+    on = L.on[0]
+    blown = 0
+    for i in range(rows.size):
+        if claimed[i]:
+            continue
+        r = rows[i]
+        c = X.book[r]
+        remaining = X.cats[c.category].route_len - c.route_pos
+        if c.bounces >= on.after_bounces or (on.multi_department and remaining >= 2):
+            claimed[i] = True
+            blown += 1
+            core.hand_off_joint(X, day, r, u[i, 0], u[i, 1], core.WHISTLE, on.whistle_acceptance)
+    return blown
 
 
 class WhistleLever:
     def __init__(self, model, p):
         self.model, self.p = model, p
-
-    def route(self, rows, u, claimed):
-        m, b = self.model, self.model.book
-        remaining = m.route_len[b.category[rows]] - b.route_pos[rows]
-        blow = b.bounces[rows] >= self.p.after_bounces
-        if self.p.multi_department:
-            blow |= remaining >= 2
-        mine = ~claimed & blow
-        m.street_office.whistles += int(mine.sum())
-        m.hand_off_joint(rows[mine], u[mine], Joint.WHISTLE, self.p.acceptance)
-        return mine

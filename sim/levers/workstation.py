@@ -26,7 +26,7 @@ class WorkstationLever:
             premium=self.p.coordination,
         )
         m.unit_hours[members] = 0.0  # pooled into the workstation
-        m.workstation_unit = unit
+        m.workstation_unit = unit  # its closures are the workstation's
         m.pooled_into = {i: unit for i in members}
         routes = []
         for c in m.params.categories:

@@ -1,0 +1,1068 @@
+"""The compiled day: every stage of `CoGovModel.step` as a numba kernel.
+
+`sim/model.py` keeps the day's order and reads like the article; the work of
+each stage is here, one loop over the open cases instead of dozens of small
+numpy calls, so a day costs microseconds, not milliseconds. Levers keep their
+own kernels in `sim/levers/`; they share the helpers below (take a case in,
+close it, lose it, bounce it, draw its success).
+
+Kernels see the model's state as one named tuple `X` (`Street`) of record
+arrays (a record per case, household, category, unit, grid) and plain arrays
+(the graph, routes, tallies, random streams: `sim/rng.py`). Records make a
+call cheap: a kernel's arguments unbox in a few microseconds, so a day of ~20
+calls costs well under a millisecond.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numba as nb
+import numpy as np
+
+from sim.cases import Channel, Closer, Desk, Joint, State
+from sim.difficulty import chance
+from sim.rng import below, bernoulli_subset, normal, poisson, uniform
+
+# Enum values as compile-time constants for the kernels.
+LATENT, QUEUED, IN_HANDLING = int(State.LATENT), int(State.QUEUED), int(State.IN_HANDLING)
+RESOLVED, CLOSED_UNRESOLVED, LOST = (
+    int(State.RESOLVED),
+    int(State.CLOSED_UNRESOLVED),
+    int(State.LOST),
+)
+GRID, STREET, UNIT = int(Desk.GRID), int(Desk.STREET), int(Desk.UNIT)
+JOINT, DELIBERATION = int(Desk.JOINT), int(Desk.DELIBERATION)
+WHISTLE, MEDIATION = int(Joint.WHISTLE), int(Joint.MEDIATION)
+VOICED, PATROL, CONFLICT = int(Channel.VOICED), int(Channel.PATROL), int(Channel.CONFLICT)
+PROBE, VISIT, ONLINE = int(Channel.PROBE), int(Channel.VISIT), int(Channel.ONLINE)
+BY_GRID, BY_STREET, BY_DEPARTMENT = (
+    int(Closer.GRID_WORKER),
+    int(Closer.STREET_OFFICE),
+    int(Closer.DEPARTMENT),
+)
+BY_WORKSTATION, BY_MEDIATION, BY_WHISTLE = (
+    int(Closer.WORKSTATION),
+    int(Closer.MEDIATION),
+    int(Closer.WHISTLE),
+)
+
+# Random streams (rows of S), one per mechanism. Append only: an index is part of
+# every past result.
+STREAMS = (
+    "arise",
+    "voice",
+    "patrol",
+    "grid_work",
+    "routing",
+    "departments",
+    "feedback",
+    "cadres",
+    "mobilisation",
+    "deliberation",
+    "social_forces",
+    "paper_resolution",
+    "conflict",
+    "residents",
+)
+(
+    ARISE,
+    VOICE,
+    PATROL_S,
+    GRID_WORK,
+    ROUTING,
+    DEPARTMENTS,
+    FEEDBACK,
+    CADRES,
+    MOBILISATION,
+    DELIBERATION_S,
+    SOCIAL_FORCES,
+    PAPER,
+    CONFLICT_S,
+    RESIDENTS,
+) = range(len(STREAMS))
+
+# Running counts (C.tally); taken in: one slot per channel from TAKEN_IN.
+TALLY = (
+    "arisen",
+    "silent",
+    "resolved",
+    "closed_unresolved",
+    "lost",
+    "reported_resolved",
+    "satisfied",
+    "conflicts",
+    "bounces",
+    "overload_days",
+    "overload_today",
+    "spread",
+    "duplicate_reports",
+    "latent",
+    "queued",
+    "in_handling",
+)
+(
+    T_ARISEN,
+    T_SILENT,
+    T_RESOLVED,
+    T_UNRESOLVED,
+    T_LOST,
+    T_REPORTED,
+    T_SATISFIED,
+    T_CONFLICTS,
+    T_BOUNCES,
+    T_OVERLOAD_DAYS,
+    T_OVERLOAD_TODAY,
+    T_SPREAD,
+    T_DUPLICATES,
+    T_LATENT,
+    T_QUEUED,
+    T_HANDLING,
+) = range(len(TALLY))
+T_TAKEN_IN = len(TALLY)  # + channel
+N_TALLY = T_TAKEN_IN + len(Channel)
+
+# Hours by actor (C.hours): paid public staff first (sim/metrics.py).
+ACTORS = (
+    "grid_worker",
+    "cadre",
+    "department",
+    "governance_centre",
+    "social_forces",
+    "volunteers",
+    "residents",
+)
+H_GRID, H_CADRE, H_DEPARTMENT, H_CENTRE, H_SOCIAL, H_VOLUNTEERS, H_RESIDENTS = range(len(ACTORS))
+N_STAFF = 4  # the first four are paid public staff
+
+
+HOME = np.dtype(  # one record per household
+    [
+        ("trust", np.float64),
+        ("signal", np.float64),  # today's experiences: +1 / -1 each
+        ("heard", np.float64),  # scratch for word of mouth: neighbours' summed signals
+        ("grid", np.int64),
+        ("listed", np.bool_),  # in `signalled` today
+        ("party_member", np.bool_),  # 双报到
+        ("volunteer", np.bool_),
+        ("participated", np.bool_),
+    ]
+)
+CATEGORY = np.dtype(
+    [
+        ("rate", np.float64),  # needs per household a day
+        ("multiplier", np.float64),  # 平时 1; 战时 the shock's multiplier
+        ("severity", np.float64),
+        ("deadline", np.int64),
+        ("grid_hours", np.float64),
+        ("priority", np.int64),  # 运动型治理: the campaign's category jumps every queue
+        ("route_len", np.int64),
+        ("grid_solvable", np.bool_),
+        ("collective", np.bool_),
+        ("dispute", np.bool_),
+        ("counted", np.bool_),
+    ]
+)
+UNIT_ROW = np.dtype(  # a department, or the workstation
+    [
+        ("hours", np.float64),  # a day
+        ("debt", np.float64),  # hours borrowed from tomorrow
+        ("used", np.float64),  # hours worked so far
+        ("acceptance", np.float64),
+        ("premium", np.float64),  # a joint body's coordination premium
+        ("priority", np.int64),  # 0 fifo, 1 counted first, 2 need first
+    ]
+)
+GRID_ROW = np.dtype(
+    [
+        ("hours", np.float64),
+        ("admin", np.float64),
+        ("debt", np.float64),  # hours borrowed from tomorrow
+        ("start", np.int64),  # first position of its households in `members`
+        ("count", np.int64),
+        ("overload_days", np.int64),
+        ("overloaded", np.bool_),
+    ]
+)
+PARAMS = np.dtype(  # the scalars, as one record (`X.params[0]`)
+    [
+        ("households", np.int64),
+        ("workstation", np.int64),  # its unit, or -1
+        ("voice", np.float64),
+        ("revoice", np.float64),
+        ("severity_growth", np.float64),
+        ("conflict_rate", np.float64),
+        ("conflict_spread", np.float64),
+        ("trust_learning", np.float64),
+        ("word_of_mouth", np.float64),
+        ("satisfaction_resolved", np.float64),
+        ("satisfaction_late", np.float64),
+        ("satisfaction_unresolved", np.float64),
+        ("topdown_satisfaction", np.float64),
+        ("volunteer_rate", np.float64),
+        ("volunteer_contagion", np.float64),
+        ("volunteer_dropout", np.float64),
+        ("difficulty_weight", np.float64),
+        ("deliberation_gain", np.float64),  # 0 when deliberation is off
+        ("meeting_days", np.int64),  # -1 when deliberation is off
+        ("paper_rate", np.float64),  # -1 when paper resolution is off
+        ("info_loss", np.float64),
+        ("max_bounces", np.int64),
+        ("forward_days", np.int64),
+        ("gw_per_grid", np.int64),
+        ("gw_detection", np.float64),
+        ("gw_overload_detection", np.float64),
+        ("gw_success", np.float64),
+        ("gw_triage_hours", np.float64),
+        ("gw_need_first", np.bool_),
+        ("whistle_premium", np.float64),
+        ("whistle_deadline", np.int64),
+        ("mediation_premium", np.float64),
+        ("mediation_wait", np.int64),
+    ]
+)
+
+
+class Street(NamedTuple):
+    """The model's state as the kernels see it: a few record arrays and plain arrays.
+
+    Built by `CoGovModel.view` (and again when the case book grows); everything is
+    shared with the model, so a kernel's writes are the model's.
+    """
+
+    book: np.ndarray  # CASE records (sim/cases.py)
+    others: np.ndarray  # the other households each case touches
+    sizes: np.ndarray  # [cases in the book, entries of `others`]
+    homes: np.ndarray  # HOME records
+    signalled: np.ndarray  # [count, households with a signal today...]
+    tally: np.ndarray  # int64 [N_TALLY]
+    hours: np.ndarray  # float64 [ACTORS]
+    params: np.ndarray  # one PARAMS record
+    cats: np.ndarray  # CATEGORY records
+    units: np.ndarray  # UNIT_ROW records
+    grids: np.ndarray  # GRID_ROW records
+    route: np.ndarray  # [category, step] -> unit, -1 pads
+    route_parts: np.ndarray  # [category, step, k] -> department, -1 pads
+    step_hours: np.ndarray  # [category, step]: what its parts add up to
+    step_days: np.ndarray  # [category, step]: the slowest part
+    dept_success: np.ndarray  # each department's own part
+    streams: np.ndarray  # [stream, 4] uint64 (sim/rng.py)
+    forwarded: np.ndarray  # int64 [grid, unit]: silo forwards (推诿 made visible)
+    accepted: np.ndarray
+    indptr: np.ndarray  # the graph's ties (CSR)
+    indices: np.ndarray
+    members: np.ndarray  # households sorted by grid
+
+
+# ---------------------------------------------------------------- shared helpers
+# Helpers called for each case take the arrays they need, not `X`, and are inlined:
+# passing the whole named tuple into a call costs ~0.2 µs of reference counting.
+@nb.njit(cache=True, inline="always")
+def experience(homes, signalled, learning, h, good):
+    """A household's own outcome pulls its trust and is told to its ties (signal)."""
+    home = homes[h]
+    target = 1.0 if good else 0.0
+    home.trust = min(1.0, max(0.0, home.trust + learning * (target - home.trust)))
+    if not home.listed:
+        home.listed = True
+        signalled[0] += 1
+        signalled[signalled[0]] = h
+    home.signal += 1.0 if good else -1.0
+
+
+@nb.njit(cache=True)
+def experience_case(X, r, good):
+    """A case's outcome is lived by every household it touches."""
+    c, homes, signalled = X.book[r], X.homes, X.signalled
+    learning = X.params[0].trust_learning
+    experience(homes, signalled, learning, c.resident, good)
+    for j in range(c.others_n):
+        experience(homes, signalled, learning, X.others[c.others_start + j], good)
+
+
+@nb.njit(cache=True)
+def take_in(X, day, r, channel):
+    """A need is heard: voiced, detected, or surfaced by a conflict."""
+    c, p = X.book[r], X.params[0]
+    c.state = QUEUED
+    c.taken_in = day
+    c.channel = channel
+    c.due = day
+    cat = X.cats[c.category]
+    if channel == CONFLICT and cat.route_len > 0:
+        c.desk = STREET  # straight to the street office
+    elif p.meeting_days >= 0 and cat.collective and c.deliberated < 0:
+        c.desk = DELIBERATION  # 协商 (sim/levers/deliberation.py): a meeting first
+        c.due = day + p.meeting_days
+    else:
+        c.desk = GRID
+    X.tally[T_TAKEN_IN + channel] += 1
+
+
+@nb.njit(cache=True)
+def close(X, day, r, resolved, closer):
+    """Close a case with its true outcome; report, satisfaction and trust follow."""
+    c, p = X.book[r], X.params[0]
+    c.state = RESOLVED if resolved else CLOSED_UNRESOLVED
+    c.closed = day
+    c.closer = closer
+    reported = resolved
+    if p.paper_rate >= 0.0:  # 管理信息失真 (sim/levers/paper_resolution.py)
+        reported = resolved or uniform(X.streams[PAPER]) < p.paper_rate
+    c.reported_resolved = reported
+    cat = X.cats[c.category]
+    if resolved:
+        late = (day - c.taken_in) > cat.deadline
+        q = p.satisfaction_resolved * (p.satisfaction_late if late else 1.0)
+    else:
+        q = p.satisfaction_unresolved
+    if cat.collective:  # top down, or as many as took part (协商)
+        top = p.topdown_satisfaction
+        q *= top + (1.0 - top) * c.deliberated if c.deliberated >= 0 else top
+    sat = uniform(X.streams[FEEDBACK]) < q
+    c.satisfied = sat
+    experience_case(X, r, sat)
+    X.tally[T_RESOLVED if resolved else T_UNRESOLVED] += 1
+    X.tally[T_REPORTED] += reported
+    X.tally[T_SATISFIED] += sat
+
+
+@nb.njit(cache=True)
+def lose(X, day, r):
+    """Dropped in a hand-off: nobody ever answers the resident."""
+    X.book[r].state = LOST
+    X.book[r].closed = day
+    X.tally[T_LOST] += 1
+    experience_case(X, r, False)
+
+
+@nb.njit(cache=True)
+def bounce(X, day, r):
+    """推诿: refused, the case waits at the street desk; too many bounces and it is closed."""
+    c, p = X.book[r], X.params[0]
+    c.bounces += 1
+    X.tally[T_BOUNCES] += 1
+    if c.bounces > p.max_bounces:
+        close(X, day, r, False, BY_STREET)
+    else:
+        c.due = day + p.forward_days
+
+
+@nb.njit(cache=True)
+def hand_off_joint(X, day, r, u0, u1, kind, acceptance):
+    """One hand-off to a joint session (whistle or 1+N): it may drop the case, and the
+    session takes it with the lever's named `acceptance` (else a bounce)."""
+    c = X.book[r]
+    c.handoffs += 1
+    if u0 < X.params[0].info_loss:
+        lose(X, day, r)
+    elif u1 < acceptance:
+        c.joint = kind
+        c.desk = JOINT
+    else:
+        bounce(X, day, r)
+
+
+@nb.njit(cache=True, inline="always")
+def part_chance(c, gain, weight, q):
+    """One part's chance on need `c`: deliberation's gain, then its difficulty."""
+    if gain > 0.0 and c.deliberated > 0.0:
+        q = min(1.0, q * (1.0 + gain * min(c.deliberated, 1.0)))
+    return chance(q, c.difficulty, weight)
+
+
+@nb.njit(cache=True, inline="always")
+def works(s, together, premium):
+    """Draw a handling whose parts succeed together with chance `together`; a joint body's
+    `premium` averts that share of the joint failures (sim/difficulty.py)."""
+    return uniform(s) < 1.0 - (1.0 - together) * (1.0 - premium)
+
+
+@nb.njit(cache=True, inline="always")
+def succeeds(c, p, s, q, premium):
+    """Draw whether a handling with typical success `q` (one part) works on need `c`
+    (`p`: the parameters record)."""
+    return works(s, part_chance(c, p.deliberation_gain, p.difficulty_weight, q), premium)
+
+
+@nb.njit(cache=True)
+def succeed_many(X, stream, rows, parts, premium):
+    """One handling of each need in `rows` covering parts of typical success `parts[i]`
+    (1.0: no part), drawn as the day's kernels draw it (inspection and tests)."""
+    out = np.empty(rows.size, dtype=np.bool_)
+    s, p = X.streams[stream], X.params[0]
+    for i in range(rows.size):
+        c = X.book[rows[i]]
+        together = 1.0
+        for q in parts[i]:
+            together *= part_chance(c, p.deliberation_gain, p.difficulty_weight, q)
+        out[i] = works(s, together, premium)
+    return out
+
+
+@nb.njit(cache=True)
+def lexsort(keys):
+    """Order of rows sorted by columns, the first column most significant (stable)."""
+    order = np.arange(keys.shape[0])
+    for j in range(keys.shape[1] - 1, -1, -1):
+        order = order[np.argsort(keys[order, j], kind="mergesort")]
+    return order
+
+
+@nb.njit(cache=True)
+def queue(X, rows, group, need_first, counted_first):
+    """`rows` in serving order: by group; then a campaign's category (运动型治理); counted
+    tasks (易于量化) or the neediest, where asked; then first come, first served."""
+    if not need_first.any() and (group.size == 0 or group.max() < 1 << 20):
+        # one whole-number key (group, campaign, counted, day taken in, row): one sort
+        key = np.empty(rows.size, dtype=np.int64)
+        for i in range(rows.size):
+            c = X.book[rows[i]]
+            cat = X.cats[c.category]
+            k = group[i]
+            k = k * 2 + (0 if cat.priority > 0 else 1)
+            k = k * 2 + (1 if counted_first[i] and not cat.counted else 0)
+            k = (k << 12) + c.taken_in
+            key[i] = (k << 29) + rows[i]
+        return np.argsort(key)
+    keys = np.zeros((rows.size, 5))
+    for i in range(rows.size):
+        c = X.book[rows[i]]
+        cat = X.cats[c.category]
+        keys[i, 0] = group[i]
+        keys[i, 1] = -cat.priority
+        if counted_first[i] and not cat.counted:
+            keys[i, 2] = 1.0
+        if need_first[i]:
+            keys[i, 2] = -c.severity
+        keys[i, 3] = c.taken_in
+        keys[i, 4] = rows[i]
+    return lexsort(keys)
+
+
+@nb.njit(cache=True)
+def take_by_capacity(group, cost, order, capacity):
+    """Serve each group's queue (in `order`) while it has hours left.
+
+    A case starts if any of its group's capacity is left when its turn comes; the
+    overrun is borrowed from the next day. Returns (served mask, hours used per group).
+    """
+    served = np.zeros(group.size, dtype=np.bool_)
+    used = np.zeros(capacity.size)
+    for i in order:
+        g = group[i]
+        if used[g] < capacity[g] - 1e-9:
+            served[i] = True
+            used[g] += cost[i]
+    return served, used
+
+
+@nb.njit(cache=True)
+def at_desk(X, open_rows, desk):
+    """Open rows queued at a desk, in row order."""
+    out = np.empty(open_rows.size, dtype=np.int64)
+    k = 0
+    for r in open_rows:
+        if X.book[r].state == QUEUED and X.book[r].desk == desk:
+            out[k] = r
+            k += 1
+    return out[:k]
+
+
+# ---------------------------------------------------------------- needs arise
+@nb.njit(cache=True)
+def arrivals(X):
+    """诉求产生: each category arises at its rate (times any shock multiplier).
+
+    A dispute (邻里纠纷) arises on a tie drawn uniformly: both households are parties.
+    Returns household, category, severity, difficulty and the other party (-1: none).
+    """
+    s, n = X.streams[ARISE], X.params[0].households
+    k = np.zeros(X.cats.size, dtype=np.int64)
+    for c in range(k.size):
+        k[c] = poisson(s, X.cats[c].rate * X.cats[c].multiplier * n)
+    total = k.sum()
+    res = np.empty(total, dtype=np.int64)
+    cats = np.empty(total, dtype=np.int16)
+    sev = np.empty(total)
+    diff = np.empty(total)
+    other = np.full(total, -1, dtype=np.int64)
+    ties = X.indices.size
+    i = 0
+    for c in range(k.size):
+        cat = X.cats[c]
+        for _ in range(k[c]):
+            cats[i] = c
+            if cat.dispute and ties > 0:
+                e = below(s, ties)
+                res[i] = np.searchsorted(X.indptr, e, side="right") - 1
+                other[i] = X.indices[e]
+            else:
+                res[i] = below(s, n)
+            sev[i] = min(1.0, max(0.0, cat.severity * (0.5 + uniform(s))))
+            diff[i] = normal(s)
+            i += 1
+    return res, cats, sev, diff, other
+
+
+@nb.njit(cache=True)
+def append_needs(X, day, res, cats, sev, diff, other):
+    """Record new latent needs in the book (room made beforehand: `CoGovModel.make_room`).
+
+    A collective need touches its household's ties in the same grid; a dispute the other
+    party (`other`, -1: none): one case for all of them. Returns the new rows.
+    """
+    n, n_o = X.sizes[0], X.sizes[1]
+    rows = np.arange(n, n + res.size)
+    if n + res.size > X.book.size:
+        raise IndexError("case book full: CoGovModel.make_room must run first")
+    for i in range(res.size):
+        h, r = res[i], n + i
+        c = X.book[r]
+        c.resident = h
+        c.grid = X.homes[h].grid
+        c.category = cats[i]
+        c.severity = sev[i]
+        c.difficulty = diff[i]
+        c.arisen = day
+        c.taken_in = -1
+        c.closed = -1
+        c.deliberated = -1.0
+        c.state = LATENT
+        c.others_start = n_o
+        if X.cats[cats[i]].collective:
+            for j in range(X.indptr[h], X.indptr[h + 1]):
+                v = X.indices[j]
+                if X.homes[v].grid == X.homes[h].grid:
+                    if n_o >= X.others.size:
+                        raise IndexError("others full: CoGovModel.make_room must run first")
+                    X.others[n_o] = v
+                    n_o += 1
+        if other[i] >= 0:
+            if n_o >= X.others.size:
+                raise IndexError("others full: CoGovModel.make_room must run first")
+            X.others[n_o] = other[i]
+            n_o += 1
+        c.others_n = n_o - c.others_start
+    X.sizes[0] = n + res.size
+    X.sizes[1] = n_o
+    X.tally[T_ARISEN] += res.size
+    return rows
+
+
+# ---------------------------------------------------------------- voice, conflict
+@nb.njit(cache=True, inline="always")
+def speak_up(c, others, homes, voice, s, factor):
+    """How many of the households need `c` touches raise it today (民意表达); several
+    reports of one need are merged into its case, as hotlines merge work orders."""
+    sev = 0.5 + c.severity
+    reports = 0
+    for j in range(-1, c.others_n):
+        h = c.resident if j < 0 else others[c.others_start + j]
+        v = min(1.0, max(0.0, voice * (0.3 + 0.7 * homes[h].trust) * sev))
+        if uniform(s) < factor * v:
+            reports += 1
+    if reports > 0:
+        c.reports = reports
+    return reports
+
+
+@nb.njit(cache=True)
+def voice_old(X, day, open_rows):
+    """Silent needs grow; they may escalate into a conflict (矛盾激化) or be raised late.
+    Returns the escalated disputes, which may spread."""
+    s, p = X.streams[VOICE], X.params[0]
+    conflicts = np.empty(open_rows.size, dtype=np.int64)
+    n_conflicts = 0
+    for r in open_rows:
+        c = X.book[r]
+        if c.state != LATENT or c.arisen >= day:
+            continue
+        c.severity = min(1.0, c.severity + p.severity_growth)
+        if uniform(s) < p.conflict_rate * c.severity**2:
+            conflicts[n_conflicts] = r
+            n_conflicts += 1
+        else:
+            reports = speak_up(c, X.others, X.homes, p.voice, s, p.revoice)
+            if reports > 0:
+                X.tally[T_DUPLICATES] += reports - 1
+                take_in(X, day, r, VOICED)
+    disputes = np.empty(n_conflicts, dtype=np.int64)
+    n_disputes = 0
+    for i in range(n_conflicts):
+        r = conflicts[i]
+        X.book[r].severity = 1.0
+        X.tally[T_CONFLICTS] += 1
+        experience_case(X, r, False)
+        take_in(X, day, r, CONFLICT)
+        if X.cats[X.book[r].category].dispute:
+            disputes[n_disputes] = r
+            n_disputes += 1
+    return disputes[:n_disputes]
+
+
+@nb.njit(cache=True)
+def spreads(X, rows):
+    """矛盾激化 spreads: each tie of a party to an escalated dispute (other than the other
+    party) is drawn into a dispute of its own with that party, with chance
+    `conflict_spread`. Returns the new needs: household, category, severity,
+    difficulty, other party."""
+    s, p = X.streams[CONFLICT_S], X.params[0]
+    if p.conflict_spread == 0.0:
+        rows = rows[:0]
+    size = 0
+    for r in rows:
+        for side in range(2):
+            c = X.book[r]
+            h = c.resident if side == 0 else (X.others[c.others_start] if c.others_n else -1)
+            if h >= 0:
+                size += X.indptr[h + 1] - X.indptr[h]
+    res = np.empty(size, dtype=np.int64)
+    party = np.empty(size, dtype=np.int64)
+    cats = np.empty(size, dtype=np.int16)
+    k = 0
+    for r in rows:
+        c = X.book[r]
+        a = c.resident
+        b = X.others[c.others_start] if c.others_n > 0 else -1
+        for side in range(2):
+            who, partner = (a, b) if side == 0 else (b, a)
+            if who < 0:
+                continue
+            for j in range(X.indptr[who], X.indptr[who + 1]):
+                tie = X.indices[j]
+                if tie != partner and uniform(s) < p.conflict_spread:
+                    res[k], party[k], cats[k] = tie, who, c.category
+                    k += 1
+    sev = np.empty(k)
+    diff = np.empty(k)
+    for i in range(k):
+        sev[i] = min(1.0, max(0.0, X.cats[cats[i]].severity * (0.5 + uniform(s))))
+        diff[i] = normal(s)
+    return res[:k], cats[:k], sev, diff, party[:k]
+
+
+@nb.njit(cache=True)
+def voice_new(X, day, open_rows):
+    """Needs that arose today are voiced by someone they touch, or stay silent."""
+    s, voice = X.streams[VOICE], X.params[0].voice
+    others, homes = X.others, X.homes
+    for r in open_rows:
+        c = X.book[r]
+        if c.state != LATENT or c.arisen != day:
+            continue
+        reports = speak_up(c, others, homes, voice, s, 1.0)
+        if reports > 0:
+            X.tally[T_DUPLICATES] += reports - 1
+            take_in(X, day, r, VOICED)
+        else:
+            X.tally[T_SILENT] += 1
+
+
+# ---------------------------------------------------------------- the grid
+@nb.njit(cache=True)
+def patrol(X, day, open_rows):
+    """网格员 patrol: find unvoiced needs; an overloaded worker finds fewer."""
+    s, p = X.streams[PATROL_S], X.params[0]
+    for r in open_rows:
+        c = X.book[r]
+        if c.state != LATENT:
+            continue
+        q = p.gw_detection * (p.gw_overload_detection if X.grids[c.grid].overloaded else 1.0)
+        if uniform(s) < 1.0 - (1.0 - q) ** p.gw_per_grid:
+            take_in(X, day, r, PATROL)
+
+
+@nb.njit(cache=True)
+def settle_simple(X, stream, day, open_rows, takes, group_of_grid, hours, success, closer, bit):
+    """A helper of the retry chain settles simple cases at the grid desk within its
+    hours (per group of grids); a case it fails goes back to the grid worker.
+    Returns the hours used per group."""
+    rows = at_desk(X, open_rows, GRID)
+    keep = np.zeros(rows.size, dtype=np.bool_)
+    for i in range(rows.size):
+        c = X.book[rows[i]]
+        cat = X.cats[c.category]
+        keep[i] = takes[c.category] and cat.grid_solvable and not c.failed_part and c.tried == 0
+    rows = rows[keep]
+    group = np.empty(rows.size, dtype=np.int64)
+    cost = np.empty(rows.size)
+    for i in range(rows.size):
+        c = X.book[rows[i]]
+        group[i] = group_of_grid[c.grid]
+        cost[i] = X.cats[c.category].grid_hours
+    no = np.zeros(rows.size, dtype=np.bool_)
+    order = queue(X, rows, group, no, no)
+    served, used = take_by_capacity(group, cost, order, hours)
+    s = X.streams[stream]
+    for i in order:
+        if served[i]:
+            r = rows[i]
+            if succeeds(X.book[r], X.params[0], s, success, 0.0):
+                close(X, day, r, True, closer)
+            else:
+                X.book[r].tried |= bit
+    return used
+
+
+@nb.njit(cache=True)
+def escalate(X, day, r):
+    """To the street office; a case no department can take is closed unresolved."""
+    c = X.book[r]
+    if X.cats[c.category].route_len > c.route_pos:
+        c.desk = STREET
+        c.due = day
+        c.failed_part = False
+    else:
+        close(X, day, r, False, BY_GRID)
+
+
+@nb.njit(cache=True)
+def grid_workers_settle(X, day, open_rows):
+    """网格员 settle what they can and escalate the rest to the street office.
+
+    Counted tasks (易于量化的任务) come first under `counted_first`; under
+    `need_first` the neediest cases do, and counted tasks take what is left.
+    Returns the hours worked (cases and admin done).
+    """
+    p, grids = X.params[0], X.grids
+    rows = at_desk(X, open_rows, GRID)
+    m = rows.size
+    solvable = np.empty(m, dtype=np.bool_)
+    cost = np.empty(m)
+    group = np.empty(m, dtype=np.int64)
+    for i in range(m):
+        c = X.book[rows[i]]
+        cat = X.cats[c.category]
+        solvable[i] = cat.grid_solvable and not c.failed_part
+        cost[i] = cat.grid_hours if solvable[i] else p.gw_triage_hours
+        group[i] = c.grid
+    need = np.full(m, p.gw_need_first)
+    order = queue(X, rows, group, need, ~need)
+    available = np.empty(grids.size)
+    for g in range(grids.size):
+        available[g] = grids[g].hours - grids[g].debt
+        if not p.gw_need_first:  # the counted admin hours first (易于量化的任务)
+            available[g] -= grids[g].admin
+    served, used = take_by_capacity(group, cost, order, np.maximum(available, 0.0))
+    demand = np.zeros(grids.size)
+    for i in range(m):
+        demand[group[i]] += cost[i]
+    today = 0
+    worked = 0.0
+    for g in range(grids.size):
+        row = grids[g]
+        row.debt = max(0.0, used[g] - available[g])  # overruns and meetings carry over
+        row.overloaded = demand[g] + row.admin > row.hours + 1e-9
+        if row.overloaded:
+            today += 1
+            row.overload_days += 1
+        worked += used[g]
+        if p.gw_need_first:
+            worked += min(max(available[g] - used[g], 0.0), row.admin)
+        else:
+            worked += row.admin
+    X.tally[T_OVERLOAD_TODAY] = today
+    X.tally[T_OVERLOAD_DAYS] += today
+    s = X.streams[GRID_WORK]
+    for i in order:
+        if not served[i]:
+            continue
+        r = rows[i]
+        if solvable[i]:
+            if succeeds(X.book[r], p, s, p.gw_success, 0.0):
+                close(X, day, r, True, BY_GRID)
+                continue
+            X.book[r].failed_part = True
+        escalate(X, day, r)
+    return worked
+
+
+# ---------------------------------------------------------------- the street office
+@nb.njit(cache=True)
+def street_due(X, day, open_rows):
+    """Cases at the street desk due today, and two uniforms each (loss, acceptance)."""
+    rows = at_desk(X, open_rows, STREET)
+    keep = np.zeros(rows.size, dtype=np.bool_)
+    for i in range(rows.size):
+        keep[i] = X.book[rows[i]].due <= day
+    rows = rows[keep]
+    u = np.empty((rows.size, 2))
+    s = X.streams[ROUTING]
+    for i in range(rows.size):
+        u[i, 0] = uniform(s)
+        u[i, 1] = uniform(s)
+    return rows, u
+
+
+@nb.njit(cache=True)
+def silo_acceptance(X, rows):
+    """Each case's next unit on its route and that unit's own acceptance."""
+    unit = np.empty(rows.size, dtype=np.int64)
+    q = np.empty(rows.size)
+    for i in range(rows.size):
+        c = X.book[rows[i]]
+        unit[i] = X.route[c.category, c.route_pos]
+        q[i] = X.units[unit[i]].acceptance
+    return unit, q
+
+
+@nb.njit(cache=True)
+def silo_forward(X, day, rows, u, claimed, unit, q):
+    """街道 forwards to the next unit (条块分割: the silo): a hand-off may drop the case; the
+    unit accepts with chance q, else it bounces (推诿)."""
+    p = X.params[0]
+    for i in range(rows.size):
+        if claimed[i]:
+            continue
+        r = rows[i]
+        c = X.book[r]
+        c.handoffs += 1
+        if u[i, 0] < p.info_loss:
+            lose(X, day, r)
+            continue
+        X.forwarded[c.grid, unit[i]] += 1
+        if u[i, 1] < q[i]:
+            X.accepted[c.grid, unit[i]] += 1
+            c.desk = UNIT
+            c.unit = unit[i]
+        else:
+            bounce(X, day, r)
+
+
+# ---------------------------------------------------------------- departments
+@nb.njit(cache=True)
+def handle_joint(X, day, rows, left, budget, centre_hours):
+    """Joint sessions (whistle, 1+N): every unit left on the route at once, time of the
+    slowest. A unit books a session ahead, borrowing from coming days, as long as it is
+    free within the horizon (the whistle's deadline: 报到; the centre's booking window).
+    Returns the sessions held and the sessions the centre has left."""
+    p = X.params[0]
+    held = 0
+    for r in rows:
+        c = X.book[r]
+        cat, pos, kind = c.category, c.route_pos, c.joint
+        mediated = kind == MEDIATION
+        if mediated and budget < 1.0:
+            continue
+        horizon = p.mediation_wait if mediated else p.whistle_deadline
+        end = X.cats[cat].route_len
+        wait = 0.0
+        for k in range(pos, end):
+            u = X.route[cat, k]
+            daily = X.units[u].hours
+            w = 0.0 if left[u] > 1e-9 else (-left[u] / daily if daily > 0 else 1e9)
+            wait = max(wait, w)
+        if wait >= horizon:
+            continue
+        days = 0
+        for k in range(pos, end):
+            u = X.route[cat, k]
+            left[u] -= X.step_hours[cat, k]
+            X.hours[H_DEPARTMENT] += X.step_hours[cat, k]
+            days = max(days, X.step_days[cat, k])
+        if mediated:
+            budget -= 1.0
+            held += 1
+            X.hours[H_CENTRE] += centre_hours
+        else:
+            days = min(days, p.whistle_deadline)
+        c.state = IN_HANDLING
+        c.due = day + math.ceil(wait) + days
+    return held, budget
+
+
+@nb.njit(cache=True)
+def departments_handle(X, day, open_rows, budget, centre_hours):
+    """职能部门 take cases from their queues while they have hours; joint work comes first.
+
+    Hours a unit overruns today are borrowed from tomorrow. Returns the sessions the
+    centre held and the sessions it has left.
+    """
+    units = X.units
+    left = np.empty(units.size)
+    for u in range(units.size):
+        left[u] = units[u].hours - units[u].debt
+    start_left = left.copy()
+    joint = at_desk(X, open_rows, JOINT)
+    no = np.zeros(joint.size, dtype=np.bool_)
+    order = queue(X, joint, np.zeros(joint.size, dtype=np.int64), no, no)
+    held, budget = handle_joint(X, day, joint[order], left, budget, centre_hours)
+    rows = at_desk(X, open_rows, UNIT)
+    m = rows.size
+    unit = np.empty(m, dtype=np.int64)
+    cost = np.empty(m)
+    need = np.empty(m, dtype=np.bool_)
+    counted = np.empty(m, dtype=np.bool_)
+    for i in range(m):
+        c = X.book[rows[i]]
+        unit[i] = c.unit
+        cost[i] = X.step_hours[c.category, c.route_pos]
+        own = units[unit[i]].priority  # each department's own priorities (条)
+        need[i] = own == 2
+        counted[i] = own == 1
+    order = queue(X, rows, unit, need, counted)
+    served, used = take_by_capacity(unit, cost, order, np.maximum(left, 0.0))
+    for u in range(units.size):
+        left[u] -= used[u]
+        units[u].debt = max(0.0, -left[u])
+        units[u].used += start_left[u] - left[u]
+        X.hours[H_DEPARTMENT] += used[u]
+    for i in range(m):
+        if served[i]:
+            c = X.book[rows[i]]
+            c.state = IN_HANDLING
+            c.due = day + X.step_days[c.category, c.route_pos]
+    return held, budget
+
+
+@nb.njit(cache=True)
+def handling_finishes(X, day, open_rows):
+    """Handling that ends today succeeds as the parts it covers would together (a joint
+    body with its premium); the case moves on to its next unit or closes."""
+    s, p = X.streams[DEPARTMENTS], X.params[0]
+    for r in open_rows:
+        c = X.book[r]
+        if c.state != IN_HANDLING or c.due > day:
+            continue
+        cat, pos, kind = c.category, c.route_pos, c.joint
+        end = X.cats[cat].route_len
+        unit = X.route[cat, pos]
+        last = end if kind > 0 else pos + 1
+        together = 1.0
+        for k in range(pos, last):  # its step, or every step left for a joint session
+            for j in range(X.route_parts.shape[2]):
+                d = X.route_parts[cat, k, j]
+                if d >= 0:
+                    together *= part_chance(
+                        c, p.deliberation_gain, p.difficulty_weight, X.dept_success[d]
+                    )
+        if kind == WHISTLE:
+            premium = p.whistle_premium
+        elif kind == MEDIATION:
+            premium = p.mediation_premium
+        else:
+            premium = X.units[unit].premium
+        if not works(s, together, premium):
+            c.failed_part = True
+        c.route_pos = last
+        if last >= end:
+            if kind == MEDIATION:
+                closer = BY_MEDIATION
+            elif kind == WHISTLE:
+                closer = BY_WHISTLE
+            elif unit == p.workstation:
+                closer = BY_WORKSTATION
+            else:
+                closer = BY_DEPARTMENT
+            close(X, day, r, not c.failed_part, closer)
+        else:  # the next department, through the street office again
+            c.state = QUEUED
+            c.desk = STREET
+            c.due = day + p.forward_days
+
+
+# ---------------------------------------------------------------- residents
+@nb.njit(cache=True)
+def trust_spreads(X):
+    """Word of mouth: today's experiences move neighbours' trust along graph ties (by
+    the mean of each one's neighbours' signals), pushed from the few who had one."""
+    homes, n_sig = X.homes, X.signalled[0]
+    for i in range(1, n_sig + 1):
+        h = X.signalled[i]
+        for j in range(X.indptr[h], X.indptr[h + 1]):
+            homes[X.indices[j]].heard += homes[h].signal
+    wom = X.params[0].word_of_mouth
+    for i in range(1, n_sig + 1):  # every neighbour of a signalled household, once
+        h = X.signalled[i]
+        for j in range(X.indptr[h], X.indptr[h + 1]):
+            v = X.indices[j]
+            total = homes[v].heard
+            if total == 0.0:  # done already, or the signals cancelled out
+                continue
+            homes[v].heard = 0.0
+            s = total / (X.indptr[v + 1] - X.indptr[v])
+            t = homes[v].trust
+            t += wom * (s * (1.0 - t) if s > 0 else s * t)
+            homes[v].trust = min(1.0, max(0.0, t))
+    for i in range(1, n_sig + 1):
+        h = X.signalled[i]
+        homes[h].signal = 0.0
+        homes[h].listed = False
+    X.signalled[0] = 0
+
+
+@nb.njit(cache=True)
+def share_tied(X, h, flag):
+    """Share of household h's ties whose other end has `flag` (0 with no ties)."""
+    deg = X.indptr[h + 1] - X.indptr[h]
+    if deg == 0:
+        return 0.0
+    on = 0
+    for j in range(X.indptr[h], X.indptr[h + 1]):
+        on += flag[X.indices[j]]
+    return on / deg
+
+
+@nb.njit(cache=True)
+def share_volunteering(X, h):
+    """Share of household h's ties who volunteer (0 with no ties)."""
+    deg = X.indptr[h + 1] - X.indptr[h]
+    if deg == 0:
+        return 0.0
+    on = 0
+    for j in range(X.indptr[h], X.indptr[h + 1]):
+        on += X.homes[X.indices[j]].volunteer
+    return on / deg
+
+
+@nb.njit(cache=True)
+def residents_volunteer(X, boost, per_grid):
+    """Volunteering is contagious: a household joins with chance rate x boost x trust x
+    (1 + contagion x share of its ties volunteering), by thinning; volunteers drift
+    away, registered party members (双报到) stay. `per_grid` counts volunteers by grid."""
+    s, p, homes = X.streams[RESIDENTS], X.params[0], X.homes
+    top = 1.0 + p.volunteer_contagion
+    cand = bernoulli_subset(s, homes.size, min(1.0, p.volunteer_rate * boost * top))
+    keep = np.zeros(cand.size, dtype=np.bool_)
+    for i in range(cand.size):
+        h = cand[i]
+        pull = 1.0 + p.volunteer_contagion * share_volunteering(X, h)
+        keep[i] = uniform(s) < homes[h].trust * pull / top
+    # each household is drawn with the dropout chance (geometric skips, no full pass);
+    # a drawn volunteer who is not a party member stops
+    for h in bernoulli_subset(s, homes.size, p.volunteer_dropout):
+        home = homes[h]
+        if home.volunteer and not home.party_member:
+            home.volunteer = False
+            per_grid[home.grid] -= 1
+    for h in cand[keep]:
+        if not homes[h].volunteer:
+            homes[h].volunteer = True
+            per_grid[homes[h].grid] += 1
+        homes[h].participated = True
+
+
+# ---------------------------------------------------------------- end of the day
+@nb.njit(cache=True)
+def end_of_day(X, open_rows):
+    """The open cases that stay open, and the day's counts of latent / queued / handling."""
+    keep = np.empty(open_rows.size, dtype=np.int64)
+    k = 0
+    latent = queued = handling = 0
+    for r in open_rows:
+        st = X.book[r].state
+        if st <= IN_HANDLING:
+            keep[k] = r
+            k += 1
+            if st == LATENT:
+                latent += 1
+            elif st == QUEUED:
+                queued += 1
+            else:
+                handling += 1
+    X.tally[T_LATENT] = latent
+    X.tally[T_QUEUED] = queued
+    X.tally[T_HANDLING] = handling
+    return keep[:k]

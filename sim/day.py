@@ -1,0 +1,224 @@
+"""One day in six compiled phases, in the article's order.
+
+`CoGovModel.step` calls them one after another:
+
+    needs_arise → residents_voice → needs_are_found → the_grid_settles
+    → the_street_routes_and_departments_handle → residents_respond
+
+Each phase runs the model's own stages (`sim/core.py`) and the levers that are
+switched on (`sim/levers/`), reading their switches and state from `L`, a
+small named tuple built once per model. A lever that is off is never called,
+so it draws nothing and changes nothing. Six calls a day instead of ~20 keep
+the cost of entering compiled code (a few µs a call) small against the work.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numba as nb
+import numpy as np
+
+from sim import core
+from sim.levers import cadres, deliberation, mediation, mobilisation, whistle
+
+# The levers' switches and knobs the phases read, and the day state they keep.
+LEVERS = np.dtype(
+    [
+        ("mobilisation", np.bool_),
+        ("cadres", np.bool_),
+        ("deliberation", np.bool_),
+        ("whistle", np.bool_),
+        ("mediation", np.bool_),
+        ("emergency", np.bool_),  # 战时: the shock window is open today
+        ("boost", np.float64),  # volunteering multiplier (mobilisation's `recruit`)
+        ("online_detection", np.float64),
+        ("online_growth", np.float64),
+        ("emergency_factor", np.float64),
+        ("volunteer_hours", np.float64),
+        ("probe", np.float64),
+        ("case_share", np.float64),
+        ("visit_hours", np.float64),
+        ("visit_trust", np.float64),
+        ("bridge_acceptance", np.float64),
+        ("join", np.float64),
+        ("meeting_hours", np.float64),
+        ("after_bounces", np.int64),
+        ("multi_department", np.bool_),
+        ("whistle_acceptance", np.float64),
+        ("mediation_acceptance", np.float64),
+        ("sessions_per_day", np.float64),
+        ("hours_per_session", np.float64),
+        ("centre_budget", np.float64),  # sessions the centre can still convene
+        ("sessions", np.int64),  # sessions held so far
+        ("whistles", np.int64),  # whistles blown so far
+    ]
+)
+# One record per helper of the retry chain (sim/levers/__init__.py RETRY_CHAIN).
+HELPER = np.dtype(
+    [
+        ("kind", np.int64),  # VOLUNTEERS, SOCIAL_FORCES or CADRES below
+        ("stream", np.int64),
+        ("success", np.float64),
+        ("closer", np.int64),
+        ("bit", np.int64),
+        ("hours", np.int64),  # which hours vector (core.ACTORS) its work counts in; -1 none
+    ]
+)
+VOLUNTEERS, SOCIAL_FORCES, CADRES = 0, 1, 2
+
+
+class Levers(NamedTuple):
+    """The levers as the phases see them (empty arrays for a lever that is off)."""
+
+    on: np.ndarray  # one LEVERS record
+    chain: np.ndarray  # HELPER records, in the order they try
+    takes: np.ndarray  # [helper, category]: which cases it may take
+    member: np.ndarray  # mobilisation: in the grid's online group
+    hears: np.ndarray  # mobilisation: a member, or tied to one
+    volunteers: np.ndarray  # per grid: how many volunteer (kept as they join and leave)
+    cadre_hours: np.ndarray  # per grid: paired cadres' hours on a normal day
+    bridge: np.ndarray  # [grid, unit]: a cadre from that unit is paired with the grid
+    visited: np.ndarray  # scratch per household
+    eligible: np.ndarray  # mediation: per category
+    community_of_grid: np.ndarray  # social forces serve a community
+    social_hours: np.ndarray  # per community
+    daily: np.ndarray  # [day, sim.model.DAILY]: the reporters
+
+
+@nb.njit(cache=True)
+def needs_arise(X, L, day, open_rows, pending):
+    """诉求产生: new needs of every category, and yesterday's spread disputes."""
+    res, cats, sev, diff, other = core.arrivals(X)
+    new = core.append_needs(X, day, res, cats, sev, diff, other)
+    p_res, p_cats, p_sev, p_diff, p_other = pending
+    spread = core.append_needs(X, day, p_res, p_cats, p_sev, p_diff, p_other)
+    X.tally[core.T_SPREAD] += spread.size
+    return np.concatenate((open_rows, new, spread))
+
+
+@nb.njit(cache=True)
+def residents_voice(X, L, day, open_rows):
+    """民意表达: new needs are voiced or stay silent; silent ones fester and may escalate
+    (矛盾激化), drawing the parties' ties into disputes that arise tomorrow."""
+    disputes = core.voice_old(X, day, open_rows)
+    core.voice_new(X, day, open_rows)
+    return core.spreads(X, disputes)
+
+
+@nb.njit(cache=True)
+def needs_are_found(X, L, day, open_rows):
+    """Online groups (线上组群), cadres as probes and on home visits (探头, 入户), and grid
+    workers on patrol (巡查) find needs nobody voiced."""
+    on = L.on[0]
+    if on.mobilisation:
+        mobilisation.detect(X, L, day, open_rows)
+    if on.cadres:
+        cadres.detect(X, L, day, open_rows)
+    if X.params[0].gw_per_grid > 0:
+        core.patrol(X, day, open_rows)
+
+
+@nb.njit(cache=True)
+def the_grid_settles(X, L, day, open_rows):
+    """协商 meetings are held; helpers try simple cases (the retry chain); grid workers
+    settle what they can and escalate the rest."""
+    if L.on[0].deliberation:
+        deliberation.meet(X, L, day, open_rows)
+    for i in range(L.chain.size):
+        helper = L.chain[i]
+        group, hours = helper_hours(X, L, helper.kind)
+        used = core.settle_simple(
+            X, helper.stream, day, open_rows, L.takes[i], group, hours, helper.success,
+            helper.closer, helper.bit,
+        )  # fmt: skip
+        if helper.hours >= 0:
+            X.hours[helper.hours] += used.sum()
+    X.hours[core.H_GRID] += core.grid_workers_settle(X, day, open_rows)
+
+
+@nb.njit(cache=True)
+def helper_hours(X, L, kind):
+    """A helper's hours today and the group of grids they serve (per grid or community)."""
+    if kind == VOLUNTEERS:
+        return np.arange(X.grids.size), L.on[0].volunteer_hours * L.volunteers
+    if kind == SOCIAL_FORCES:
+        return L.community_of_grid, L.social_hours
+    return np.arange(X.grids.size), cadres.today_hours(L) * L.on[0].case_share
+
+
+@nb.njit(cache=True)
+def the_street_routes_and_departments_handle(X, L, day, open_rows):
+    """街道 routes what the grid escalated: 1+N mediation and the whistle claim cases first;
+    the rest go into the silo (条块分割), where the cadres' bridge raises acceptance.
+    Departments (条) handle joint sessions first, then their own queues; handling that
+    ends today succeeds or not."""
+    on = L.on[0]
+    rows, u = core.street_due(X, day, open_rows)
+    claimed = np.zeros(rows.size, dtype=np.bool_)
+    if on.mediation:
+        mediation.route(X, L, day, rows, u, claimed)
+    if on.whistle:
+        on.whistles += whistle.route(X, L, day, rows, u, claimed)
+    unit, p = core.silo_acceptance(X, rows)
+    if on.cadres:
+        cadres.bridge(X, L, rows, unit, p)
+    core.silo_forward(X, day, rows, u, claimed, unit, p)
+    # the centre's sessions accrue (a small street has less than one a day)
+    on.centre_budget = min(max(1.0, on.sessions_per_day), on.centre_budget + on.sessions_per_day)
+    held, on.centre_budget = core.departments_handle(
+        X, day, open_rows, on.centre_budget, on.hours_per_session
+    )
+    on.sessions += held
+    core.handling_finishes(X, day, open_rows)
+
+
+@nb.njit(cache=True)
+def residents_respond(X, L, day, open_rows):
+    """Word of mouth moves trust along ties; residents volunteer; the day's books close.
+    Returns the cases still open."""
+    core.trust_spreads(X)
+    core.residents_volunteer(X, L.on[0].boost, L.volunteers)
+    open_rows = core.end_of_day(X, open_rows)
+    record(X, L, day)
+    return open_rows
+
+
+@nb.njit(cache=True)
+def record(X, L, day):
+    """The day's row of reporters (sim/model.py DAILY): cumulative counts and levels."""
+    t = X.tally
+    taken = detected = 0
+    for ch in range(core.N_TALLY - core.T_TAKEN_IN):
+        taken += t[core.T_TAKEN_IN + ch]
+        if ch == core.PATROL or ch == core.PROBE or ch == core.VISIT or ch == core.ONLINE:
+            detected += t[core.T_TAKEN_IN + ch]
+    trust = 0.0
+    participants = volunteers = 0
+    for h in range(X.homes.size):
+        trust += X.homes[h].trust
+        participants += X.homes[h].participated
+        volunteers += X.homes[h].volunteer
+    staff = X.hours[: core.N_STAFF].sum()
+    row = L.daily[day]
+    row[0] = day
+    row[1] = t[core.T_ARISEN]
+    row[2] = taken
+    row[3] = t[core.T_RESOLVED]
+    row[4] = t[core.T_UNRESOLVED]
+    row[5] = t[core.T_LOST]
+    row[6] = t[core.T_LATENT]
+    row[7] = t[core.T_QUEUED] + t[core.T_HANDLING]
+    row[8] = t[core.T_CONFLICTS]
+    row[9] = t[core.T_SATISFIED]
+    row[10] = t[core.T_REPORTED]
+    row[11] = t[core.T_SILENT]
+    row[12] = detected
+    row[13] = t[core.T_BOUNCES]
+    row[14] = trust / max(1, X.homes.size)
+    row[15] = participants
+    row[16] = volunteers
+    row[17] = t[core.T_OVERLOAD_TODAY]
+    row[18] = staff
+    row[19] = X.hours.sum()
+    row[20] = L.on[0].emergency
