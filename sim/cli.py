@@ -21,7 +21,7 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
 
 
-def _at_least(low: int, high: int = 2**63 - 1):
+def _at_least(low: int, high: int = 2**63 - 1, why: str = ""):
     def parse(text: str) -> int:
         try:
             v = int(text)
@@ -30,7 +30,8 @@ def _at_least(low: int, high: int = 2**63 - 1):
         if v < low:
             raise argparse.ArgumentTypeError(f"must be >= {low} (got {v})")
         if v > high:
-            raise argparse.ArgumentTypeError(f"must be < 2**63 (got {v})")
+            bound = "< 2**63" if high == 2**63 - 1 else f"<= {high:,}{why}"
+            raise argparse.ArgumentTypeError(f"must be {bound} (got {v})")
         return v
 
     return parse
@@ -38,6 +39,10 @@ def _at_least(low: int, high: int = 2**63 - 1):
 
 positive = _at_least(1)
 non_negative = _at_least(0)
+# bounds that keep a command from running for days (sim/limits.py)
+days = _at_least(1, 3650, " (ten years)")
+replications = _at_least(1, 1000)
+workers = _at_least(1, 64)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -6,23 +6,23 @@ import json
 import sys
 from pathlib import Path
 
-from sim.cli import UsageError, non_negative, positive
+from sim.cli import UsageError, days, non_negative, replications, workers
 
 
 def register(sub) -> None:
     p = sub.add_parser("run", help="one run of a scenario")
     p.add_argument("scenario", help="a scenario file, or a bundled name (see `cogov list`)")
     p.add_argument("--seed", type=non_negative, default=0)
-    p.add_argument("--days", type=positive, default=None, help="override the scenario's days")
+    p.add_argument("--days", type=days, default=None, help="override the scenario's days")
     p.add_argument("--out", type=Path, default=None, help="output folder (default out/NAME)")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("compare", help="replications of scenarios, with 95%% CIs")
     p.add_argument("scenarios", nargs="+", help="two or more scenario files or bundled names")
-    p.add_argument("--replications", "-r", type=positive, default=10)
+    p.add_argument("--replications", "-r", type=replications, default=10)
     p.add_argument("--seed", type=non_negative, default=0, help="master seed")
-    p.add_argument("--workers", "-w", type=positive, default=1, help="local worker processes")
-    p.add_argument("--days", type=positive, default=None)
+    p.add_argument("--workers", "-w", type=workers, default=1, help="local worker processes")
+    p.add_argument("--days", type=days, default=None)
     p.add_argument("--out", type=Path, default=None, help="output folder (default out/compare)")
     p.add_argument("--json", action="store_true", help="print one JSON object to stdout")
     p.set_defaults(func=cmd_compare)
@@ -144,7 +144,8 @@ def cmd_validate(args) -> int:
         try:
             s = scenarios.load(f)
         except scenarios.ScenarioError as e:
-            print(str(e), file=sys.stderr)
+            for line in e.problems:  # every problem of the file, one line each
+                print(line, file=sys.stderr)
             bad += 1
             continue
         print(f"ok  {f}  ({s.name}, {s.digest()})")

@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from sim.cli import UsageError, non_negative, positive
+from sim.cli import UsageError, days, non_negative, replications, workers
 
 
 def register(sub) -> None:
@@ -18,7 +18,7 @@ def register(sub) -> None:
     )
     p.add_argument("spec", type=Path, help="sweep file (scenarios/sweeps/*.yaml)")
     p.add_argument("--out", type=Path, required=True, help="output folder")
-    p.add_argument("--workers", type=positive, default=1, help="local worker processes")
+    p.add_argument("--workers", "-w", type=workers, default=1, help="local worker processes")
     p.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786")
     p.add_argument("--retry-failed", action="store_true", help="run recorded failures again")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -38,11 +38,11 @@ def register(sub) -> None:
     )
     p.add_argument("a", help="scenario A (name or file), e.g. solo")
     p.add_argument("b", help="scenario B (name or file), e.g. chorus")
-    p.add_argument("--replications", type=positive, default=10)
+    p.add_argument("--replications", "-r", type=replications, default=10)
     p.add_argument("--seed", type=non_negative, default=0, help="master seed")
-    p.add_argument("--workers", type=positive, default=1)
+    p.add_argument("--workers", "-w", type=workers, default=1)
     p.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786")
-    p.add_argument("--days", type=positive, help="override the scenarios' days")
+    p.add_argument("--days", type=days, help="override the scenarios' days")
     p.add_argument("--out", type=Path, help="output folder (default out/attribute_A_vs_B)")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
