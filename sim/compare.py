@@ -41,14 +41,12 @@ class Comparison:
 
     def table(self) -> pd.DataFrame:
         """Metric × scenario: 'mean [low, high]', and each difference from the first."""
+        from sim.report.tables import fmt_ci
+
         st = self.stats()
-
-        def fmt(c):
-            return f"{c['mean']:.3g} [{c['ci_low']:.3g}, {c['ci_high']:.3g}]"
-
-        cols = {n: {m: fmt(c) for m, c in st["scenarios"][n].items()} for n in self.names}
+        cols = {n: {m: fmt_ci(c, m) for m, c in st["scenarios"][n].items()} for n in self.names}
         for n, d in st["differences"].items():
-            cols[f"{n} − {self.names[0]}"] = {m: fmt(c) for m, c in d.items()}
+            cols[f"{n} − {self.names[0]}"] = {m: fmt_ci(c, m, signed=True) for m, c in d.items()}
         return pd.DataFrame(cols)
 
     def to_json(self) -> dict:
