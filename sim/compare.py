@@ -73,17 +73,18 @@ def compare(
     ]
     summaries, daily = [], []
     bar = tqdm(total=len(tasks), desc="runs", unit="run", delay=1.0, disable=progress is False)
-    for out in execute(tasks, workers=workers):
-        if not out.ok:
-            bar.close()
-            raise RuntimeError(f"{out.task.key} failed: {out.error}\n{out.traceback or ''}")
-        meta = out.task.meta
-        summaries.append({**meta, **out.summary})
-        if keep_daily:
-            d = out.daily.assign(scenario=meta["scenario"], replication=meta["replication"])
-            daily.append(d)
-        bar.update()
-    bar.close()
+    try:  # the bar is closed before any message (Ctrl-C, a failure) is printed
+        for out in execute(tasks, workers=workers):
+            if not out.ok:
+                raise RuntimeError(f"{out.task.key} failed: {out.error}\n{out.traceback or ''}")
+            meta = out.task.meta
+            summaries.append({**meta, **out.summary})
+            if keep_daily:
+                d = out.daily.assign(scenario=meta["scenario"], replication=meta["replication"])
+                daily.append(d)
+            bar.update()
+    finally:
+        bar.close()
     order = {n: i for i, n in enumerate(scenarios)}
     summ = pd.DataFrame(summaries)
     summ = summ.sort_values(
