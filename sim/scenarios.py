@@ -45,9 +45,12 @@ class ScenarioError(ValueError):
     def __init__(self, message: str, problems: list[str] | None = None):
         self.problems = [clip(p) for p in (problems or [message])]
         first = self.problems[0]
-        if len(self.problems) > 1:
-            first += f" (+{len(self.problems) - 1} more: `cogov validate` lists them)"
+        more = len(self.problems) - 1
+        if more:
+            first += f" (+{more} more problem{'s' if more > 1 else ''}{self.more_hint})"
         super().__init__(first)
+
+    more_hint = ": `cogov validate` lists them"
 
 
 def bundled_dir() -> Path:
@@ -434,7 +437,8 @@ def _number(text: str) -> bool:
 def _one(err: dict) -> tuple[tuple, str]:
     """One pydantic error as (location, `field: what is allowed (got x)`)."""
     loc = tuple(err["loc"])
-    where = ".".join(str(x) for x in loc) or "(top level)"
+    where = ".".join(show(x, 40) if isinstance(x, str) and len(x) > 40 else str(x) for x in loc)
+    where = where or "(top level)"
     kind, ctx, got = err["type"], err.get("ctx") or {}, err.get("input")
     if kind == "extra_forbidden":
         model = _model_at(loc[:-1])

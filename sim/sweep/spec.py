@@ -39,6 +39,8 @@ DEFAULT_METRICS = ("resolution_rate", "satisfaction_rate", "needs_met_rate")
 class SweepError(ScenarioError):
     """A sweep that cannot be used or run; one line, exit code 2 on the command line."""
 
+    more_hint = ""
+
 
 class Range(BaseModel):
     """A continuous axis for samplers: `{low: 0, high: 4}`."""
@@ -274,6 +276,9 @@ def _spec_problem(path: Path, err: dict) -> str:
         )
     if not loc and err["type"] == "value_error":  # our own checks name the field
         return f"{path}: {err['msg'].removeprefix('Value error, ')}"
+    if len(loc) >= 4 and loc[0] == "axes" and "Range" in str(loc[2]):  # inside {low, high}
+        inner = {**err, "loc": ("axes", loc[1], *loc[3:])}
+        return f"{path}: {scenarios._one(inner)[1]}"
     if len(loc) >= 3 and loc[0] == "axes":  # `list[Any] | Range`: say both forms
         return (
             f"{path}: axes.{loc[1]}: must be a list of values, or {{low: .., high: ..}} "
@@ -282,8 +287,20 @@ def _spec_problem(path: Path, err: dict) -> str:
     return f"{path}: {scenarios._one(err)[1]}"
 
 
-def _spec_error(path: Path, e: ValidationError) -> SweepError:
-    problems = list(dict.fromkeys(_spec_problem(path, err) for err in e.errors()))
+def _wrong_branch(err: dict, data: dict) -> bool:
+    """An axis error from the union branch that does not match what was written."""
+    loc = tuple(err["loc"])
+    if len(loc) < 3 or loc[0] != "axes" or not isinstance(data.get("axes"), dict):
+        return False
+    given = data["axes"].get(loc[1])
+    if isinstance(given, dict):
+        return "Range" not in str(loc[2])
+    return isinstance(given, list) and "Range" in str(loc[2])
+
+
+def _spec_error(path: Path, e: ValidationError, data: dict | None = None) -> SweepError:
+    errors = [err for err in e.errors() if not _wrong_branch(err, data or {})]
+    problems = list(dict.fromkeys(_spec_problem(path, err) for err in errors or e.errors()))
     return SweepError(problems[0], problems)
 
 
@@ -435,7 +452,7 @@ def load(path: str | Path) -> Sweep:
     try:
         spec = SweepSpec.model_validate_json(json.dumps(data), strict=True)
     except ValidationError as e:
-        raise _spec_error(path, e) from None
+        raise _spec_error(path, e, data) from None
     bpath = _base_path(path, spec.base)
     base = scenarios.load_with(bpath, copy.deepcopy(spec.overrides), source=f"{path} (overrides)")
     base_dump = base.model_dump(mode="json")
