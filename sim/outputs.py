@@ -77,14 +77,29 @@ def holds_results(dest: Path) -> bool:
         return True
 
 
+MARKER = ".cogov-output"  # in every folder written here: only those may be overwritten
+_LEGACY = ("provenance.json", "analysis.json", "attribution.json")  # outputs made before it
+
+
+def is_output(dest: Path) -> bool:
+    return any((dest / name).is_file() for name in (MARKER, *_LEGACY))
+
+
 def check_destination(dest: Path, overwrite: bool = False) -> None:
     """Refuse early (before hours of work) a destination that cannot take the results."""
     if dest.exists() and not dest.is_dir():
         raise OutputError(f"{dest}: exists and is not a folder; choose another --out")
-    if not overwrite and holds_results(dest):
+    if not holds_results(dest):
+        return
+    if not overwrite:
         raise OutputError(
             f"{dest}: holds earlier results; add --overwrite to replace them, "
             "or choose another --out"
+        )
+    if not is_output(dest):  # --overwrite replaces the whole folder: never a user's own
+        raise OutputError(
+            f"{dest}: not empty and not a cogov output folder (no {MARKER}); "
+            "--overwrite replaces only cogov results: choose another --out"
         )
 
 
@@ -129,7 +144,7 @@ def _into_place(tmp: Path, dest: Path, overwrite: bool) -> None:
             dest.rmdir()  # an empty folder: nothing to keep
         os.rename(tmp, dest)
         return
-    if not overwrite:  # appeared while we worked
+    if not overwrite or not is_output(dest):  # appeared while we worked
         raise OutputError(f"{dest}: results appeared there meanwhile; nothing was replaced")
     if _exchange(tmp, dest):
         shutil.rmtree(tmp, ignore_errors=True)  # now the old results
@@ -161,6 +176,7 @@ def output_folder(dest: str | Path, overwrite: bool = False) -> Iterator[Path]:
         ) from None
     try:
         yield tmp
+        (tmp / MARKER).write_text(" ".join(sys.argv) + "\n", encoding="utf-8")
         _into_place(tmp, dest, overwrite)
     except OutputError:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -189,16 +205,24 @@ def folder_lock(folder: Path, wait: bool = False, what: str = "cogov sweep") -> 
         raise OutputError(f"{folder}: cannot lock the folder ({e.strerror})") from None
     try:
         if not _lock(fd, wait):
-            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
             raise OutputError(
-                f"{folder}: another {what} (pid {holder}) is writing there; "
+                f"{folder}: another {what} (pid {_holder(fd)}) is writing there; "
                 "wait for it to finish, or add --wait to wait for it"
             )
         os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, f"{os.getpid()}\n".encode())
         yield
     finally:
         os.close(fd)  # releases the lock
+
+
+def _holder(fd: int) -> str:
+    try:  # the pid the holder wrote (Windows may not let us read a locked byte)
+        os.lseek(fd, 0, os.SEEK_SET)
+        return os.read(fd, 32).decode(errors="replace").strip() or "?"
+    except OSError:
+        return "?"
 
 
 def _lock(fd: int, wait: bool) -> bool:

@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TINY = "community: {residents: 400, grid_size: [50, 100]}\n"
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the kill harness forks (POSIX only)")
 @pytest.mark.parametrize("command", ["run", "compare"])
 def test_sigkill_anywhere_leaves_the_old_or_the_new_results(tmp_path, command):
     # tests/kill_harness.py forks the command from a single-threaded process (fork from
@@ -109,6 +110,16 @@ def test_results_are_never_replaced_silently(tmp_path, capsys):
     made = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert len(made) == 2 and all(n.startswith("run-classroom-") for n in made), made
     assert "written: out/run-classroom-" in capsys.readouterr().err
+
+
+def test_overwrite_never_replaces_a_folder_cogov_did_not_write(tmp_path, capsys):
+    mine = tmp_path / "thesis"
+    mine.mkdir()
+    (mine / "chapter1.tex").write_text("precious")
+    argv = ["run", "classroom", "--days", "3", "--out", str(mine), "--overwrite"]
+    assert main(argv) == 2
+    assert "not a cogov output folder" in capsys.readouterr().err
+    assert (mine / "chapter1.tex").read_text() == "precious"
 
 
 def test_an_unreachable_scheduler_fails_fast_and_leaves_nothing(tmp_path, monkeypatch, capsys):
