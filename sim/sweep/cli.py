@@ -57,11 +57,28 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_attribute)
 
 
+def _check_memory(params, days, workers: int, what: str) -> None:
+    """Runs at once (--workers) fit in memory, else one line (sim/limits.py)."""
+    from sim import limits
+    from sim.sweep.spec import SweepError
+
+    for s in params:
+        try:
+            limits.check(s, days=days, parallel=workers)
+        except limits.TooBig as e:
+            raise SweepError(f"{what} with --workers {workers}: {e}") from None
+
+
 def cmd_sweep(args) -> int:
     from sim.sweep.runner import run_sweep
+    from sim.sweep.spec import load
 
+    sweep = load(args.spec)
+    if args.scheduler is None:
+        unique = {id(p): p for p in sweep.params.values()}.values()
+        _check_memory(unique, sweep.spec.days, min(args.workers, len(sweep.tasks())), args.spec)
     r = run_sweep(
-        args.spec,
+        sweep,
         args.out,
         workers=args.workers,
         scheduler=args.scheduler,
@@ -122,12 +139,16 @@ def cmd_analyze(args) -> int:
 
 
 def cmd_attribute(args) -> int:
+    from sim import scenarios
     from sim.commands import out_folder
     from sim.outputs import output_folder
     from sim.report import tables
     from sim.sweep.attribution import attribute, save
 
     out = out_folder(args, f"attribute-{Path(args.a).stem}-vs-{Path(args.b).stem}")
+    if args.scheduler is None:
+        pair = [scenarios.load(args.a), scenarios.load(args.b)]
+        _check_memory(pair, args.days, args.workers, f"{args.a}, {args.b}")
     scheduler = args.scheduler
     if scheduler is not None:  # reach the cluster before hours of local work
         from sim.dask_executor import connect
