@@ -18,6 +18,7 @@ import argparse
 import statistics
 import time
 
+import _require  # noqa: F401  (first: a wrong Python stops here, in one line)
 import numpy as np
 
 

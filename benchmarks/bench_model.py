@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
+import queue
 import resource
 import time
+
+import _require  # noqa: F401  (first: a wrong Python stops here, in one line)
 
 
 def _baseline(n: int, days: int) -> float:
@@ -64,7 +67,14 @@ def main() -> None:
         q = ctx.Queue()
         p = ctx.Process(target=_measure, args=(n, a.days, a.scenario, q))
         p.start()
-        n, setup, run, rss, cases, base = q.get()
+        while True:  # a child that dies (import error, out of memory) must not hang us
+            try:
+                n, setup, run, rss, cases, base = q.get(timeout=1)
+                break
+            except queue.Empty:
+                if not p.is_alive():
+                    msg = f"the run of {n} households died (exit code {p.exitcode})"
+                    raise SystemExit(msg) from None
         p.join()
         wall = setup + run
         rate = n * a.days / wall

@@ -17,6 +17,8 @@ import argparse
 import os
 import time
 
+import _require  # noqa: F401  (first: a wrong Python stops here, in one line)
+
 
 def _timed(tasks, **kw) -> tuple[float, dict]:
     from sim.executors import execute

@@ -21,7 +21,7 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
 
 
-def _at_least(low: int, high: int = 2**63 - 1):
+def _at_least(low: int, high: int = 2**63 - 1, why: str = ""):
     def parse(text: str) -> int:
         try:
             v = int(text)
@@ -30,7 +30,8 @@ def _at_least(low: int, high: int = 2**63 - 1):
         if v < low:
             raise argparse.ArgumentTypeError(f"must be >= {low} (got {v})")
         if v > high:
-            raise argparse.ArgumentTypeError(f"must be < 2**63 (got {v})")
+            bound = "< 2**63" if high == 2**63 - 1 else f"<= {high:,}{why}"
+            raise argparse.ArgumentTypeError(f"must be {bound} (got {v})")
         return v
 
     return parse
@@ -38,6 +39,10 @@ def _at_least(low: int, high: int = 2**63 - 1):
 
 positive = _at_least(1)
 non_negative = _at_least(0)
+# bounds that keep a command from running for days (sim/limits.py)
+days = _at_least(1, 3650, " (ten years)")
+replications = _at_least(1, 1000)
+workers = _at_least(1, 64)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,8 +66,14 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _one_line(e: BaseException) -> str:
+    text = str(e).splitlines()[0] if str(e) else type(e).__name__
+    return text if len(text) <= 400 else text[:399] + "…"
+
+
 def main(argv: list[str] | None = None) -> int:
     from sim.community import GraphFileError
+    from sim.outputs import OutputError
     from sim.provenance import set_command
     from sim.scenarios import ScenarioError
 
@@ -71,8 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         return int(args.func(args) or 0)
-    except (UsageError, ScenarioError, GraphFileError) as e:
-        print(str(e).splitlines()[0] if str(e) else type(e).__name__, file=sys.stderr)
+    except (UsageError, ScenarioError, GraphFileError, OutputError) as e:
+        print(_one_line(e), file=sys.stderr)
         return EXIT_BAD_INPUT
     except ModuleNotFoundError as e:  # an optional extra is not installed
         extra = {"solara": "dashboard", "distributed": "sweep", "SALib": "sweep"}.get(
@@ -85,8 +96,38 @@ def main(argv: list[str] | None = None) -> int:
         )
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
+        _stop_workers()
         print("cogov: interrupted", file=sys.stderr)
         return 130
+    except MemoryError:
+        _stop_workers()
+        print("cogov: out of memory; try a smaller street or fewer --workers", file=sys.stderr)
+        return 1
+    except OSError as e:  # a file system problem outside any output folder we manage
+        where = f"{e.filename}: " if getattr(e, "filename", None) else ""
+        print(f"cogov: {where}{e.strerror or _one_line(e)}", file=sys.stderr)
+        return 1
+
+
+def _stop_workers() -> None:
+    """Local worker processes (spawned by a pool) end now, not when their runs finish."""
+    import multiprocessing
+
+    for child in multiprocessing.active_children():
+        child.terminate()
+
+
+def _ignore_sigint_in_workers() -> None:
+    """A pool worker spawned by this command line leaves Ctrl-C to its parent, which
+    stops it: otherwise every worker prints its own KeyboardInterrupt traceback."""
+    import signal
+    from multiprocessing import spawn
+
+    if spawn.is_forking(sys.argv):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+_ignore_sigint_in_workers()
 
 
 if __name__ == "__main__":

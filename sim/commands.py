@@ -6,24 +6,30 @@ import json
 import sys
 from pathlib import Path
 
-from sim.cli import UsageError, non_negative, positive
+from sim.cli import UsageError, days, non_negative, replications, workers
 
 
 def register(sub) -> None:
     p = sub.add_parser("run", help="one run of a scenario")
     p.add_argument("scenario", help="a scenario file, or a bundled name (see `cogov list`)")
     p.add_argument("--seed", type=non_negative, default=0)
-    p.add_argument("--days", type=positive, default=None, help="override the scenario's days")
-    p.add_argument("--out", type=Path, default=None, help="output folder (default out/NAME)")
+    p.add_argument("--days", type=days, default=None, help="override the scenario's days")
+    p.add_argument(
+        "--out", type=Path, default=None, help="output folder (default out/run-NAME-TIME)"
+    )
+    p.add_argument("--overwrite", action="store_true", help="replace results already in --out")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("compare", help="replications of scenarios, with 95%% CIs")
     p.add_argument("scenarios", nargs="+", help="two or more scenario files or bundled names")
-    p.add_argument("--replications", "-r", type=positive, default=10)
+    p.add_argument("--replications", "-r", type=replications, default=10)
     p.add_argument("--seed", type=non_negative, default=0, help="master seed")
-    p.add_argument("--workers", "-w", type=positive, default=1, help="local worker processes")
-    p.add_argument("--days", type=positive, default=None)
-    p.add_argument("--out", type=Path, default=None, help="output folder (default out/compare)")
+    p.add_argument("--workers", "-w", type=workers, default=1, help="local worker processes")
+    p.add_argument("--days", type=days, default=None)
+    p.add_argument(
+        "--out", type=Path, default=None, help="output folder (default out/compare-A-B-TIME)"
+    )
+    p.add_argument("--overwrite", action="store_true", help="replace results already in --out")
     p.add_argument("--json", action="store_true", help="print one JSON object to stdout")
     p.set_defaults(func=cmd_compare)
 
@@ -36,6 +42,9 @@ def register(sub) -> None:
 
     p = sub.add_parser("schema", help="JSON Schema of scenario files (for editors)")
     p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser("metrics", help="what each reported metric means, and its unit")
+    p.set_defaults(func=cmd_metrics)
 
 
 def _load_all(names):
@@ -57,82 +66,102 @@ def _load_all(names):
     return loaded, info
 
 
-def _write_json(path: Path, obj) -> None:
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps(obj, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
-    tmp.replace(path)
+def check_memory(loaded: dict, info: dict, days: int | None, parallel: int = 1) -> None:
+    """The runs as asked (--days, --workers at once) fit in memory; else one line."""
+    from sim import limits
+
+    for name, params in loaded.items():
+        try:
+            limits.check(params, days=days, parallel=parallel)
+        except limits.TooBig as e:
+            flags = "--days/--workers" if parallel > 1 else "--days"
+            raise UsageError(f"{info[name]['file']} with these {flags}: {e}") from None
 
 
-def _out_dir(out: Path | None, default: str) -> Path:
-    out = out if out is not None else Path("out") / default
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise UsageError(f"{out}: cannot create the output folder ({e.strerror})") from None
+def write_json(path: Path, obj) -> None:
+    path.write_text(json.dumps(obj, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+
+
+def out_folder(args, stem: str) -> Path:
+    """--out, or a new folder per invocation; refused early if it holds results."""
+    from sim.outputs import check_destination, default_folder
+
+    out = args.out if args.out is not None else default_folder(stem)
+    check_destination(out, args.overwrite)
     return out
 
 
 def cmd_run(args) -> int:
-    import pandas as pd
-
     import sim
+    from sim.outputs import output_folder
     from sim.provenance import provenance
-    from sim.report import figures, labels
+    from sim.report import figures, labels, tables
 
     loaded, info = _load_all([args.scenario])
     ((name, params),) = loaded.items()
+    check_memory(loaded, info, args.days)
     from tqdm.auto import tqdm
 
-    out = _out_dir(args.out, name)
+    out = out_folder(args, f"run-{name}")
     days = args.days or params.days
     with tqdm(total=days, desc=name, unit="day", delay=1.0) as bar:
         r = sim.run(params, seed=args.seed, days=days, on_day=lambda m: bar.update())
-    r.daily.to_parquet(out / "timeseries.parquet", index=False)
-    prov = provenance(scenarios=info, seeds=[args.seed])
-    _write_json(out / "summary.json", {"summary": r.summary, "provenance": prov})
-    _write_json(out / "provenance.json", prov)
-    fig = figures.run_series(r.daily, f"{labels.scenario(name)} — seed {args.seed}")
-    figures.save(fig, out, "timeseries")
-    table = pd.Series({k: v for k, v in r.summary.items() if k in sim.HEADLINE}, name=name)
-    print(table.to_string(float_format=lambda v: f"{v:.4g}"))
+    with output_folder(out, args.overwrite) as tmp:
+        r.daily.to_parquet(tmp / "timeseries.parquet", index=False)
+        prov = provenance(scenarios=info, seeds=[args.seed])
+        write_json(tmp / "summary.json", {"summary": r.summary, "provenance": prov})
+        write_json(tmp / "provenance.json", prov)
+        fig = figures.run_series(r.daily, f"{labels.scenario(name)} — seed {args.seed}")
+        figures.save(fig, tmp, "timeseries")
+    width = max(len(m) for m in sim.HEADLINE)
+    print(f"{name}, seed {args.seed}, {days} days")
+    for m in sim.HEADLINE:
+        print(f"{m:<{width}}  {tables.fmt(r.summary[m], m):>10}  {tables.unit(m)}")
+    print("(`cogov metrics` says what each metric means)")
     print(
-        f"\nwritten: {out}/timeseries.parquet, summary.json, timeseries.png/.svg", file=sys.stderr
+        f"\nwritten: {out}/ (timeseries.parquet, summary.json, timeseries.png/.svg)",
+        file=sys.stderr,
     )
     return 0
 
 
 def cmd_compare(args) -> int:
     from sim.compare import compare
+    from sim.outputs import output_folder
     from sim.provenance import provenance
-    from sim.report import figures
+    from sim.report import figures, tables
 
     if len(args.scenarios) < 2:
         raise UsageError("cogov compare: give at least two scenarios (e.g. solo chorus)")
     loaded, info = _load_all(args.scenarios)
-    out = _out_dir(args.out, "compare")
+    check_memory(loaded, info, args.days, min(args.workers, args.replications * len(loaded)))
+    out = out_folder(args, "compare-" + "-".join(loaded))
     c = compare(loaded, args.replications, args.seed, args.workers, args.days)
     c.provenance = provenance(
         scenarios=info, seeds=c.seeds, master_seed=args.seed, replications=args.replications
     )
-    c.summaries.to_parquet(out / "summaries.parquet", index=False)
-    c.summaries.to_csv(out / "summaries.csv", index=False)
-    c.daily.to_parquet(out / "timeseries.parquet", index=False)
     result = c.to_json()
-    _write_json(out / "comparison.json", result)
-    _write_json(out / "provenance.json", c.provenance)
     table = c.table()
-    table.to_csv(out / "table.csv")
-    figures.save(figures.daily_bands(c.daily, names=c.names), out, "daily")
-    figures.save(figures.rate_bars(result), out, "rates")
+    with output_folder(out, args.overwrite) as tmp:
+        c.summaries.to_parquet(tmp / "summaries.parquet", index=False)
+        c.summaries.to_csv(tmp / "summaries.csv", index=False)
+        c.daily.to_parquet(tmp / "timeseries.parquet", index=False)
+        write_json(tmp / "comparison.json", result)
+        write_json(tmp / "provenance.json", c.provenance)
+        table.to_csv(tmp / "table.csv")
+        figures.save(figures.daily_bands(c.daily, names=c.names), tmp, "daily")
+        figures.save(figures.rate_bars(result), tmp, "rates")
     if args.json:
         print(json.dumps(result, ensure_ascii=False, default=str))
     else:
         import pandas as pd
 
+        shown = table.assign(unit=[tables.unit(m) for m in table.index])
         with pd.option_context("display.width", 200, "display.max_colwidth", 40):
             print(f"{args.replications} replications, master seed {args.seed}; mean [95% CI]")
-            print(table.to_string())
-        print(f"\nwritten: {out}/ (table.csv, comparison.json, figures)", file=sys.stderr)
+            print(shown.to_string())
+        print("(`cogov metrics` says what each metric means)")
+    print(f"\nwritten: {out}/ (table.csv, comparison.json, figures)", file=sys.stderr)
     return 0
 
 
@@ -144,7 +173,8 @@ def cmd_validate(args) -> int:
         try:
             s = scenarios.load(f)
         except scenarios.ScenarioError as e:
-            print(str(e), file=sys.stderr)
+            for line in e.problems:  # every problem of the file, one line each
+                print(line, file=sys.stderr)
             bad += 1
             continue
         print(f"ok  {f}  ({s.name}, {s.digest()})")
@@ -177,4 +207,11 @@ def schema() -> dict:
 
 def cmd_schema(args) -> int:
     print(json.dumps(schema(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_metrics(args) -> int:
+    from sim.report import tables
+
+    print(tables.glossary())
     return 0

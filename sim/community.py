@@ -198,11 +198,17 @@ def merge_small_grids(grid: np.ndarray, adj: sp.csr_array, min_size: int) -> np.
     return np.unique(into[grid], return_inverse=True)[1].astype(np.int32)
 
 
+MIN_HOUSEHOLDS = 10  # as `community.residents`: the smallest street
+
+
 def from_graph(g: nx.Graph, seed: int = 0, source: str = "graph", min_grid: int = 1) -> Community:
     """Use a networkx graph; grids come from community detection when unlabelled
     (communities smaller than `min_grid` households are merged into a neighbour)."""
-    if g.number_of_nodes() == 0:
-        raise GraphFileError(f"{source}: the graph has no nodes")
+    if g.number_of_nodes() < MIN_HOUSEHOLDS:
+        raise GraphFileError(
+            f"{source}: {g.number_of_nodes()} households (nodes); a street needs at least "
+            f"{MIN_HOUSEHOLDS} to form grids"
+        )
     g = nx.Graph(g)  # undirected, simple
     g.remove_edges_from(nx.selfloop_edges(g))
     nodes = list(g.nodes)
@@ -235,6 +241,9 @@ def _labels(g: nx.Graph, nodes: list, attr: str, source: str) -> np.ndarray | No
             f"{source}: node attribute {attr!r} is set on some nodes but missing on {missing}; "
             "label every node or none"
         )
+    bad = next((v for v in values if isinstance(v, float) and not np.isfinite(v)), None)
+    if bad is not None:
+        raise GraphFileError(f"{source}: node attribute {attr!r} has the value {bad}")
     codes = {v: k for k, v in enumerate(dict.fromkeys(values))}
     return np.array([codes[v] for v in values], dtype=np.int32)
 
@@ -265,15 +274,55 @@ def _read_edge_list(path: Path) -> nx.Graph:
     return g
 
 
+def _check_graphml_ids(path: Path) -> None:
+    """Every node has an id, once; every edge joins declared nodes (networkx would
+    silently merge duplicates and invent undeclared nodes)."""
+    from xml.etree.ElementTree import iterparse
+
+    declared: set[str] = set()
+    ends: list[tuple[int, str]] = []
+    for k, (_, el) in enumerate(iterparse(path, events=("end",))):
+        tag = el.tag.rsplit("}", 1)[-1]
+        if tag == "node":
+            nid = el.get("id")
+            if not nid:
+                raise GraphFileError(f"{path}: node {len(declared) + 1} has no id")
+            if nid in declared:
+                raise GraphFileError(f"{path}: duplicate node id {nid[:40]!r}")
+            declared.add(nid)
+        elif tag == "edge":
+            for end in ("source", "target"):
+                if not el.get(end):
+                    raise GraphFileError(f"{path}: edge {k} has no {end}")
+                ends.append((k, el.get(end)))
+        el.clear()
+    for _, nid in ends:
+        if nid not in declared:
+            raise GraphFileError(
+                f"{path}: an edge refers to node {nid[:40]!r}, which is not declared "
+                "(<node id=...>)"
+            )
+
+
 def load(path: str | Path, seed: int = 0, min_grid: int = 1) -> Community:
     """Load a GraphML (.graphml) or edge-list (.edgelist, .txt, .csv, .tsv) file."""
+    from sim.limits import MAX_GRAPH_BYTES
+    from sim.scenarios import not_a_file
+
     path = Path(path)
-    if not path.is_file():
-        raise GraphFileError(f"{path}: no such file")
+    why = not_a_file(path)
+    if why:
+        raise GraphFileError(f"{path}: {why}")
     try:
-        if path.stat().st_size == 0:
+        size = path.stat().st_size
+        if size == 0:
             raise GraphFileError(f"{path}: the file is empty")
+        if size > MAX_GRAPH_BYTES:
+            raise GraphFileError(
+                f"{path}: {size:,} bytes; graph files up to {MAX_GRAPH_BYTES:,} bytes are read"
+            )
         if path.suffix.lower() in (".graphml", ".xml"):
+            _check_graphml_ids(path)
             g = nx.read_graphml(path)
         elif path.suffix.lower() in (".edgelist", ".txt", ".csv", ".tsv", ".edges"):
             g = _read_edge_list(path)
@@ -286,9 +335,9 @@ def load(path: str | Path, seed: int = 0, min_grid: int = 1) -> Community:
         raise
     except (OSError, UnicodeDecodeError) as e:
         raise GraphFileError(f"{path}: cannot read the file ({e.__class__.__name__}: {e})") from e
-    except Exception as e:  # networkx raises many kinds on malformed input
+    except Exception as e:  # networkx and expat raise many kinds on malformed input
         msg = str(e).splitlines()[0] if str(e) else e.__class__.__name__
-        raise GraphFileError(f"{path}: malformed graph file ({msg})") from e
+        raise GraphFileError(f"{path}: malformed graph file ({msg[:120]})") from e
     return from_graph(g, seed=seed, source=str(path), min_grid=min_grid)
 
 

@@ -42,14 +42,12 @@ class Comparison:
 
     def table(self) -> pd.DataFrame:
         """Metric × scenario: 'mean [low, high]', and each difference from the first."""
+        from sim.report.tables import fmt_ci
+
         st = self.stats()
-
-        def fmt(c):
-            return f"{c['mean']:.3g} [{c['ci_low']:.3g}, {c['ci_high']:.3g}]"
-
-        cols = {n: {m: fmt(c) for m, c in st["scenarios"][n].items()} for n in self.names}
+        cols = {n: {m: fmt_ci(c, m) for m, c in st["scenarios"][n].items()} for n in self.names}
         for n, d in st["differences"].items():
-            cols[f"{n} − {self.names[0]}"] = {m: fmt(c) for m, c in d.items()}
+            cols[f"{n} − {self.names[0]}"] = {m: fmt_ci(c, m, signed=True) for m, c in d.items()}
         return pd.DataFrame(cols)
 
     def to_json(self) -> dict:
@@ -76,17 +74,18 @@ def compare(
     ]
     summaries, daily = [], []
     bar = tqdm(total=len(tasks), desc="runs", unit="run", delay=1.0, disable=progress is False)
-    for out in execute(tasks, workers=workers):
-        if not out.ok:
-            bar.close()
-            raise RuntimeError(f"{out.task.key} failed: {out.error}\n{out.traceback or ''}")
-        meta = out.task.meta
-        summaries.append({**meta, **out.summary})
-        if keep_daily:
-            d = out.daily.assign(scenario=meta["scenario"], replication=meta["replication"])
-            daily.append(d)
-        bar.update()
-    bar.close()
+    try:  # the bar is closed before any message (Ctrl-C, a failure) is printed
+        for out in execute(tasks, workers=workers):
+            if not out.ok:
+                raise RuntimeError(f"{out.task.key} failed: {out.error}\n{out.traceback or ''}")
+            meta = out.task.meta
+            summaries.append({**meta, **out.summary})
+            if keep_daily:
+                d = out.daily.assign(scenario=meta["scenario"], replication=meta["replication"])
+                daily.append(d)
+            bar.update()
+    finally:
+        bar.close()
     order = {n: i for i, n in enumerate(scenarios)}
     summ = pd.DataFrame(summaries)
     summ = summ.sort_values(

@@ -10,13 +10,15 @@ bit-identical results to serial or local-process runs.
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sim.executors import Outcome, Task, run_task
 
-CONNECT_TIMEOUT = "20s"
+# an unreachable scheduler should fail the command in seconds, not minutes
+CONNECT_TIMEOUT = os.environ.get("COGOV_DASK_TIMEOUT", "5s")
 
 
 def _client(scheduler: Any):
@@ -34,6 +36,12 @@ def _client(scheduler: Any):
         raise ConnectionError(
             f"cannot connect to the Dask scheduler at {address} ({msg})"
         ) from None
+
+
+def connect(scheduler: Any):
+    """A client for `scheduler` (address, client or cluster), connected now: a command
+    checks the cluster before it creates anything. Raises ConnectionError."""
+    return _client(scheduler)[0]
 
 
 def execute_dask(tasks: Sequence[Task], scheduler: Any) -> Iterator[Outcome]:

@@ -99,7 +99,7 @@ FALLBACK: dict[tuple[str, str], str] = {
 }
 # Constraints enforced by validators rather than field bounds.
 EXTRA_RANGE: dict[tuple[str, str], str] = {
-    ("CommunityParams", "grid_size"): "[low, high], 2 ≤ low ≤ high",
+    ("CommunityParams", "grid_size"): "[low, high], 2 ≤ low ≤ high ≤ 5,000,000",
     ("Scenario", "categories"): "≥ 1 item; names unique",
     ("Scenario", "departments"): "names unique",
     ("Category", "departments"): "known department names",

@@ -15,12 +15,17 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Prob = Annotated[float, Field(ge=0.0, le=1.0)]
-NonNeg = Annotated[float, Field(ge=0.0)]
-Day = Annotated[int, Field(ge=1)]
+NonNeg = Annotated[float, Field(ge=0.0, le=1e6)]  # finite and sane: hours, growths, gains
+Day = Annotated[int, Field(ge=1, le=3650)]
+# counts and multipliers that size arrays: bounded so that a typo cannot ask for petabytes
+Ties = Annotated[float, Field(ge=0.0, le=1000.0)]
+Multiplier = Annotated[float, Field(ge=0.0, le=1000.0)]
+MAX_ITEMS = 1000  # departments, categories (their indices are int16 in the case book)
 
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # finite numbers only: inf or NaN would pass every bound and poison the run
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 def override(default: float, description: str, source: str, **bounds):
@@ -43,14 +48,14 @@ class CommunityParams(Frozen):
 
     residents: int = Field(6400, ge=10, le=5_000_000, description="households (graph nodes)")
     communities: int | None = Field(
-        None, ge=1, description="社区 in the street; null: one per ~1,600 households"
+        None, ge=1, le=5_000_000, description="社区 in the street; null: one per ~1,600 households"
     )
     grid_size: tuple[int, int] = Field(
         (300, 500), description="households per grid (网格), drawn uniformly; urban norm 300-500"
     )
-    ties_within_grid: NonNeg = Field(6.0, description="mean social ties to the same grid")
-    ties_across_grids: NonNeg = Field(0.8, description="mean ties to other grids, same community")
-    ties_across_communities: NonNeg = Field(0.2, description="mean ties to other communities")
+    ties_within_grid: Ties = Field(6.0, description="mean social ties to the same grid")
+    ties_across_grids: Ties = Field(0.8, description="mean ties to other grids, same community")
+    ties_across_communities: Ties = Field(0.2, description="mean ties to other communities")
     seed: int | None = Field(
         None, ge=0, description="fix the graph across replications; null: drawn from the run's seed"
     )
@@ -67,9 +72,10 @@ class CommunityParams(Frozen):
     @model_validator(mode="after")
     def _sizes(self) -> CommunityParams:
         lo, hi = self.grid_size
-        if not 2 <= lo <= hi:
+        if not 2 <= lo <= hi <= 5_000_000:
             raise ValueError(
-                f"grid_size must be [low, high] with 2 <= low <= high (got {lo}, {hi})"
+                "community.grid_size: must be [low, high] with 2 <= low <= high <= 5,000,000 "
+                f"(got {lo}, {hi})"
             )
         return self
 
@@ -101,7 +107,9 @@ class Category(Frozen):
 
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name_zh: str = ""
-    rate: NonNeg = Field(description="needs per 1,000 households per year")
+    rate: Annotated[float, Field(ge=0.0, le=1e6)] = Field(
+        description="needs per 1,000 households per year"
+    )
     severity: Prob = 0.3
     departments: tuple[str, ...] = Field((), description="departments whose powers it needs")
     grid_solvable: bool = False
@@ -268,7 +276,7 @@ class Cadres(Lever):
     hours_per_week: Annotated[float, Field(ge=0, le=60)] = 6.0
     probe: Prob = Field(0.02, description="探头: daily detection chance per cadre-hour per day")
     case_share: Prob = Field(0.4, description="share of hours on simple cases")
-    visit_hours: Annotated[float, Field(gt=0)] = 0.75
+    visit_hours: Annotated[float, Field(ge=0.01)] = 0.75
     visit_trust: Prob = Field(0.15, description="入户: pull of a home visit on trust")
     bridge_acceptance: Prob = override(
         0.95,
@@ -323,13 +331,14 @@ class Mobilisation(Lever):
         0.01,
         description="daily chance a household is invited (x share of its ties in the group)",
     )
-    recruit: NonNeg = Field(10.0, description="multiplier on the volunteering rate")
+    recruit: Multiplier = Field(10.0, description="multiplier on the volunteering rate")
     volunteer_hours: NonNeg = Field(0.3, description="hours a volunteer gives a day")
     emergency_factor: float = override(
         3.0,
         "战时: multiplier on online detection and on cadres' hours during an emergency",
         "guess (Wuhan 2020 sent ~31 people per community, far above normal-time cadres)",
         ge=1.0,
+        le=1000.0,
     )
 
 
@@ -364,7 +373,7 @@ class Emergency(Lever):
 
     start: Day = 120
     days: Day = 30
-    multipliers: dict[str, Annotated[float, Field(ge=0)]] = Field(
+    multipliers: dict[str, Multiplier] = Field(
         default_factory=lambda: {"infrastructure": 6.0, "public_security": 3.0, "property": 3.0}
     )
 
@@ -382,9 +391,11 @@ class Scenario(Frozen):
     days: Annotated[int, Field(ge=1, le=3650)] = 365
     community: CommunityParams = CommunityParams()
     departments: tuple[Department, ...] = Field(
-        default_factory=lambda: _default_data()["departments"]
+        default_factory=lambda: _default_data()["departments"], max_length=MAX_ITEMS
     )
-    categories: tuple[Category, ...] = Field(default_factory=lambda: _default_data()["categories"])
+    categories: tuple[Category, ...] = Field(
+        default_factory=lambda: _default_data()["categories"], max_length=MAX_ITEMS
+    )
     residents: ResidentParams = ResidentParams()
     grid_workers: GridWorkerParams = GridWorkerParams()
     street_office: StreetOfficeParams = StreetOfficeParams()

@@ -46,9 +46,9 @@ def test_labelled_edge_list_and_graphml_keep_their_grids(tmp_path):
     c = load(path)
     assert c.n_grids == 4 and np.bincount(c.grid).tolist() == [10] * 4
     el = tmp_path / "ties.edgelist"
-    el.write_text("# a comment\n1 2\n2 3\n3 1\n4 5\n5 6\n6 4\n3 4\n")
+    el.write_text("# a comment\n1 2\n2 3\n3 1\n4 5\n5 6\n6 4\n3 4\n7 8\n9 10\n8 9\n")
     c2 = load(el)
-    assert c2.n == 6 and c2.adjacency.nnz == 14
+    assert c2.n == 10 and c2.adjacency.nnz == 20
 
 
 def test_scenario_can_name_a_graph_file(tmp_path):
@@ -73,7 +73,7 @@ def test_scenario_can_name_a_graph_file(tmp_path):
 def test_bad_graph_files_give_clear_errors(tmp_path, name, content, expect):
     path = tmp_path / name
     if content is None:
-        g = nx.path_graph(4)
+        g = nx.path_graph(12)
         g.nodes[0]["grid"] = "a"
         nx.write_graphml(g, path)
     elif isinstance(content, bytes):

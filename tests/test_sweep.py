@@ -293,3 +293,59 @@ def test_csv_design(tmp_path):
         {"levers.cadres.per_grid": 0, "residents.voice": 0.3},
         {"levers.cadres.per_grid": 2, "residents.voice": 0.6},
     ]
+
+
+# ---------------------------------------------------------------- one folder, two processes
+def test_two_sweeps_on_one_folder_one_proceeds_the_other_refuses_or_waits(tmp_path):
+    sp = write_spec(  # long enough (~6 s) for the others to start while it runs
+        tmp_path / "two.yaml",
+        overrides={"community": {"residents": 1500, "grid_size": [100, 200]}},
+        axes={"levers.cadres.per_grid": [0, 1, 2, 3], "residents.voice": [0.4, 0.7]},
+        replications=3,
+        days=365,
+    )
+    out = tmp_path / "o"
+    cmd = [sys.executable, "-m", "sim.cli", "sweep", str(sp), "--out", str(out), "--quiet"]
+    first = subprocess.Popen(cmd, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60  # wait until the first holds the folder
+        while not (out / "manifest.json").is_file() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        second = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=60)
+        waiter = subprocess.Popen([*cmd, "--wait"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+        _, err1 = first.communicate(timeout=120)
+        _, err3 = waiter.communicate(timeout=120)
+    finally:
+        first.kill()
+    assert first.returncode == 0, err1
+    assert second.returncode == 2, second.stderr
+    lines = second.stderr.strip().splitlines()
+    assert len(lines) == 1 and "another cogov sweep (pid" in lines[0] and str(out) in lines[0]
+    assert waiter.returncode == 0 and "(0 now, 24 before)" in err3, err3  # waited its turn
+    run_sweep(sp, tmp_path / "whole", progress=False)
+    pd.testing.assert_frame_equal(load_results(out), load_results(tmp_path / "whole"))
+    assert not list(out.glob("*/.*.tmp"))
+
+
+def test_resume_reruns_damaged_run_files(spec, tmp_path):
+    out = tmp_path / "o"
+    run_sweep(spec, out, progress=False)
+    whole = load_results(out)
+    runs = sorted((out / "runs").glob("*.parquet"))
+    runs[0].write_bytes(runs[0].read_bytes()[:50])  # truncated by a crash
+    runs[1].write_bytes(runs[2].read_bytes())  # another run's row under this name
+    r = run_sweep(spec, out, progress=False)
+    assert sorted(r.damaged) == sorted([runs[0].stem, runs[1].stem])
+    assert r.done == 2 and r.already_done == 6 and r.complete
+    pd.testing.assert_frame_equal(load_results(out), whole)
+
+
+def test_a_live_processs_temporary_file_is_not_cleaned_away(spec, tmp_path):
+    out = tmp_path / "o"
+    run_sweep(spec, out, progress=False)
+    mine = out / "runs" / f".p0000-r000.parquet.{os.getpid()}-0123abcd.tmp"  # alive: this one
+    dead = out / "runs" / ".p0000-r000.parquet.999999999-0123abcd.tmp"
+    mine.write_text("writing")
+    dead.write_text("left by a killed process")
+    run_sweep(spec, out, progress=False)
+    assert mine.exists() and not dead.exists()

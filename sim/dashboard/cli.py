@@ -8,7 +8,6 @@ iframe to solara.dev) and switch telemetry off, so the page never leaves the hos
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 
@@ -44,14 +43,17 @@ def serve(host: str = "127.0.0.1", port: int = 8765) -> int:
         os.environ.setdefault(key, value)
     import warnings
 
+    import click
     from solara.__main__ import cli as solara_cli
 
     # plain http on 127.0.0.1: solara falls back to a lax cookie, which is fine here
     warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
 
     print(f"cogov dashboard: http://{host}:{port}/  (Ctrl-C stops)", file=sys.stderr, flush=True)
-    with contextlib.suppress(KeyboardInterrupt):
+    try:
         solara_cli.main(arguments(host, port), prog_name="solara", standalone_mode=False)
+    except click.exceptions.Abort:  # click's name for Ctrl-C: `cogov: interrupted`, exit 130
+        raise KeyboardInterrupt from None
     return 0
 
 

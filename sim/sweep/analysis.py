@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.report.tables import fmt_ci
 from sim.stats import mean_ci
 from sim.sweep import plots
 from sim.sweep.runner import load_design, load_manifest, load_results, write_parquet
@@ -33,7 +34,7 @@ class Analysis:
         for m in metrics:
             mean, lo, hi = (self.points[f"{m}_{s}"] for s in ("mean", "ci_low", "ci_high"))
             t[m] = [
-                f"{a:.3f} [{b:.3f}, {c:.3f}]" if np.isfinite(b) else f"{a:.3f}"
+                fmt_ci({"mean": a, "ci_low": b, "ci_high": c}, m)
                 for a, b, c in zip(mean, lo, hi, strict=True)
             ]
         return t.set_index("point")
@@ -156,13 +157,26 @@ def morris_indices(runs, design, spec, metrics) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def analyze(out: str | Path, metrics: list[str] | None = None, figures: bool = True) -> Analysis:
-    """Tables and figures into `out/analysis/`; returns them too."""
+def analyze(
+    out: str | Path,
+    metrics: list[str] | None = None,
+    figures: bool = True,
+    dest: str | Path | None = None,
+    overwrite: bool = True,
+) -> Analysis:
+    """Tables and figures into `dest` (default `out/analysis/`), written whole.
+
+    Everything is computed first and written into a temporary folder that then
+    replaces `dest` (refused if `dest` holds results and not `overwrite`).
+    """
+    from sim.outputs import output_folder
     from sim.provenance import provenance
+    from sim.sweep.runner import check_results
 
     out = Path(out)
     manifest = load_manifest(out)
     design = load_design(out)
+    check_results(out, manifest, design)
     runs = load_results(out)
     if runs.empty:
         raise SweepError(f"{out}: no finished runs yet (run `cogov sweep` first)")
@@ -173,45 +187,48 @@ def analyze(out: str | Path, metrics: list[str] | None = None, figures: bool = T
         known = [c for c in runs.columns if runs[c].dtype.kind == "f"]
         raise SweepError(f"--metrics: unknown metric {unknown[0]!r} (known: {', '.join(known)})")
     axes = [a for a in design["axes"] if a in runs.columns]
-    dest = out / "analysis"
-    dest.mkdir(exist_ok=True)
+    dest = Path(dest) if dest is not None else out / "analysis"
     res = Analysis(dest, per_point(runs, axes, metrics), main_effects(runs, axes, metrics))
-    write_parquet(dest / "points.parquet", res.points)
-    res.points.to_csv(dest / "points.csv", index=False)
-    res.effects.to_csv(dest / "main_effects.csv", index=False)
-    res.files += [dest / "points.parquet", dest / "points.csv", dest / "main_effects.csv"]
     kind = design["design"]
     if kind in ("sobol", "morris"):
         fn = sobol_indices if kind == "sobol" else morris_indices
         res.indices = fn(runs, design, spec, metrics)
-        write_parquet(dest / f"{kind}_indices.parquet", res.indices)
-        res.indices.to_csv(dest / f"{kind}_indices.csv", index=False)
-        res.files += [dest / f"{kind}_indices.parquet", dest / f"{kind}_indices.csv"]
+    figs = []
     if figures:
         for m in metrics:
             if axes:
-                res.files += plots.save(
-                    plots.main_effects(res.effects[res.effects["metric"] == m], m),
-                    dest,
-                    f"main_effects_{m}",
-                )
+                effects = res.effects[res.effects["metric"] == m]
+                figs.append((plots.main_effects(effects, m), f"main_effects_{m}"))
             if res.indices is not None:
                 fig = (plots.sobol_bars if kind == "sobol" else plots.morris_bars)(res.indices, m)
-                res.files += plots.save(fig, dest, f"{kind}_{m}")
-    (dest / "analysis.json").write_text(
-        json.dumps(
-            {
-                "sweep": manifest.get("name"),
-                "spec_hash": manifest.get("spec_hash"),
-                "runs": len(runs),
-                "metrics": metrics,
-                "files": [p.name for p in res.files],
-                "sweep_provenance": manifest.get("provenance"),
-                "provenance": provenance(),
-            },
-            indent=2,
-            ensure_ascii=False,
-        ),
-        encoding="utf-8",
-    )
+                figs.append((fig, f"{kind}_{m}"))
+    with output_folder(dest, overwrite) as tmp:
+        written = []
+        write_parquet(tmp / "points.parquet", res.points)
+        res.points.to_csv(tmp / "points.csv", index=False)
+        res.effects.to_csv(tmp / "main_effects.csv", index=False)
+        written += ["points.parquet", "points.csv", "main_effects.csv"]
+        if res.indices is not None:
+            write_parquet(tmp / f"{kind}_indices.parquet", res.indices)
+            res.indices.to_csv(tmp / f"{kind}_indices.csv", index=False)
+            written += [f"{kind}_indices.parquet", f"{kind}_indices.csv"]
+        for fig, name in figs:
+            written += [p.name for p in plots.save(fig, tmp, name)]
+        (tmp / "analysis.json").write_text(
+            json.dumps(
+                {
+                    "sweep": manifest.get("name"),
+                    "spec_hash": manifest.get("spec_hash"),
+                    "runs": len(runs),
+                    "metrics": metrics,
+                    "files": written,
+                    "sweep_provenance": manifest.get("provenance"),
+                    "provenance": provenance(),
+                },
+                indent=2,
+                ensure_ascii=False,
+            ),
+            encoding="utf-8",
+        )
+    res.files = [dest / name for name in written]
     return res

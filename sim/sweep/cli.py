@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from sim.cli import UsageError, non_negative, positive
+from sim.cli import days, non_negative, replications, workers
 
 
 def register(sub) -> None:
@@ -18,16 +18,23 @@ def register(sub) -> None:
     )
     p.add_argument("spec", type=Path, help="sweep file (scenarios/sweeps/*.yaml)")
     p.add_argument("--out", type=Path, required=True, help="output folder")
-    p.add_argument("--workers", type=positive, default=1, help="local worker processes")
+    p.add_argument("--workers", "-w", type=workers, default=1, help="local worker processes")
     p.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786")
     p.add_argument("--retry-failed", action="store_true", help="run recorded failures again")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--wait", action="store_true", help="if another sweep is writing into DIR, wait for it"
+    )
     p.set_defaults(func=cmd_sweep)
 
     p = sub.add_parser("analyze", help="per-point means with 95%% CIs, main effects, indices")
     p.add_argument("dir", type=Path, help="a sweep output folder")
     p.add_argument("--metrics", nargs="+", help="summary metrics (default: the spec's)")
     p.add_argument("--no-figures", action="store_true", help="tables only")
+    p.add_argument("--out", type=Path, help="output folder (default DIR/analysis)")
+    p.add_argument(
+        "--overwrite", action="store_true", help="replace an earlier analysis in that folder"
+    )
     p.set_defaults(func=cmd_analyze)
 
     p = sub.add_parser(
@@ -38,28 +45,50 @@ def register(sub) -> None:
     )
     p.add_argument("a", help="scenario A (name or file), e.g. solo")
     p.add_argument("b", help="scenario B (name or file), e.g. chorus")
-    p.add_argument("--replications", type=positive, default=10)
+    p.add_argument("--replications", "-r", type=replications, default=10)
     p.add_argument("--seed", type=non_negative, default=0, help="master seed")
-    p.add_argument("--workers", type=positive, default=1)
+    p.add_argument("--workers", "-w", type=workers, default=1)
     p.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786")
-    p.add_argument("--days", type=positive, help="override the scenarios' days")
-    p.add_argument("--out", type=Path, help="output folder (default out/attribute_A_vs_B)")
+    p.add_argument("--days", type=days, help="override the scenarios' days")
+    p.add_argument("--out", type=Path, help="output folder (default out/attribute-A-vs-B-TIME)")
+    p.add_argument("--overwrite", action="store_true", help="replace results already in --out")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_attribute)
 
 
+def _check_memory(params, days, workers: int, what: str) -> None:
+    """Runs at once (--workers) fit in memory, else one line (sim/limits.py)."""
+    from sim import limits
+    from sim.sweep.spec import SweepError
+
+    for s in params:
+        try:
+            limits.check(s, days=days, parallel=workers)
+        except limits.TooBig as e:
+            raise SweepError(f"{what} with --workers {workers}: {e}") from None
+
+
 def cmd_sweep(args) -> int:
     from sim.sweep.runner import run_sweep
+    from sim.sweep.spec import load
 
+    sweep = load(args.spec)
+    if args.scheduler is None:
+        unique = {id(p): p for p in sweep.params.values()}.values()
+        _check_memory(unique, sweep.spec.days, min(args.workers, len(sweep.tasks())), args.spec)
     r = run_sweep(
-        args.spec,
+        sweep,
         args.out,
         workers=args.workers,
         scheduler=args.scheduler,
         retry_failed=args.retry_failed,
         progress=not args.quiet,
+        wait=args.wait,
     )
+    if r.damaged:
+        shown = ", ".join(r.damaged[:5]) + (", ..." if len(r.damaged) > 5 else "")
+        print(f"{len(r.damaged)} damaged run files were re-run ({shown})", file=sys.stderr)
     print(
         f"{args.out}: {r.already_done + r.done}/{r.total} runs finished "
         f"({r.done} now, {r.already_done} before) in {r.elapsed:.1f} s",
@@ -81,9 +110,18 @@ def cmd_sweep(args) -> int:
 def cmd_analyze(args) -> int:
     import pandas as pd
 
+    from sim.outputs import check_destination
     from sim.sweep.analysis import analyze
 
-    res = analyze(args.dir, metrics=args.metrics, figures=not args.no_figures)
+    dest = args.out if args.out is not None else args.dir / "analysis"
+    check_destination(dest, args.overwrite)
+    res = analyze(
+        args.dir,
+        metrics=args.metrics,
+        figures=not args.no_figures,
+        dest=dest,
+        overwrite=args.overwrite,
+    )
     metrics = [c.removesuffix("_mean") for c in res.points.columns if c.endswith("_mean")]
     table = res.table(metrics)
     with pd.option_context("display.width", 220, "display.max_columns", 30):
@@ -95,42 +133,61 @@ def cmd_analyze(args) -> int:
             print(table.to_string())
         if res.indices is not None:
             print("\nsensitivity indices (95% confidence half-widths in *_conf)")
-            print(res.indices.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+            print(res.indices.to_string(index=False, float_format=lambda v: f"{v:#.3g}"))
     print(f"\nwritten: {res.out}/ ({', '.join(p.name for p in res.files)})", file=sys.stderr)
     return 0
 
 
 def cmd_attribute(args) -> int:
-    import pandas as pd
-
+    from sim import scenarios
+    from sim.commands import out_folder
+    from sim.outputs import output_folder
+    from sim.report import tables
     from sim.sweep.attribution import attribute, save
 
-    att = attribute(
-        args.a,
-        args.b,
-        replications=args.replications,
-        seed=args.seed,
-        workers=args.workers,
-        scheduler=args.scheduler,
-        days=args.days,
-        progress=not (args.quiet or args.json),
-    )
-    out = args.out or Path("out") / f"attribute_{att.a}_vs_{att.b}"
+    out = out_folder(args, f"attribute-{Path(args.a).stem}-vs-{Path(args.b).stem}")
+    if args.scheduler is None:
+        pair = [scenarios.load(args.a), scenarios.load(args.b)]
+        _check_memory(pair, args.days, args.workers, f"{args.a}, {args.b}")
+    scheduler = args.scheduler
+    if scheduler is not None:  # reach the cluster before hours of local work
+        from sim.dask_executor import connect
+        from sim.sweep.spec import SweepError
+
+        try:
+            scheduler = connect(scheduler)
+        except ConnectionError as e:
+            raise SweepError(f"--scheduler {args.scheduler}: {e}") from None
     try:
-        files = save(att, out)
-    except OSError as e:
-        raise UsageError(f"{out}: cannot write the results ({e.strerror})") from None
+        att = attribute(
+            args.a,
+            args.b,
+            replications=args.replications,
+            seed=args.seed,
+            workers=args.workers,
+            scheduler=scheduler,
+            days=args.days,
+            progress=not (args.quiet or args.json),
+        )
+    finally:
+        if scheduler is not None:
+            scheduler.close()
+    with output_folder(out, args.overwrite) as tmp:
+        files = save(att, tmp)
     if args.json:
         print(json.dumps(att.to_json(), ensure_ascii=False, default=str))
-        return 0
-    print(f"{att.a} -> {att.b}: {args.replications} replications, master seed {args.seed}")
-    for m in att.metrics:
-        st = att.stats[m]
-        fmt = "{mean:.4f} [{ci_low:.4f}, {ci_high:.4f}]".format
-        print(f"\n{m}: A {fmt(**st['a'])}  B {fmt(**st['b'])}  gain {fmt(**st['gain'])}")
-        t = att.table()
-        t = t[t["metric"] == m].drop(columns="metric").set_index("lever")
-        with pd.option_context("display.width", 200):
-            print(t.to_string(float_format=lambda v: f"{v:.4f}"))
-    print(f"\nwritten: {out}/ ({', '.join(p.name for p in files)})", file=sys.stderr)
+    else:
+        print(f"{att.a} -> {att.b}: {args.replications} replications, master seed {args.seed}")
+        for m in att.metrics:
+            st = att.stats[m]
+            print(
+                f"\n{m}: A {tables.fmt_ci(st['a'], m)}  B {tables.fmt_ci(st['b'], m)}  "
+                f"gain {tables.fmt_ci(st['gain'], m, signed=True)}"
+            )
+            t = att.table()
+            t = t[t["metric"] == m].drop(columns="metric").set_index("lever")
+            print(t.to_string(formatters={c: tables.fmt for c in t.columns}))
+        print("\nshapley: the lever's share of the gain (same unit as the metric)")
+    names = ", ".join(p.name for p in files)
+    print(f"\nwritten: {out}/ ({names})", file=sys.stderr)
     return 0

@@ -8,16 +8,21 @@ Layout of the output folder:
     daily/<key>.parquet  its daily series (only with keep_daily: true)
     failed/<key>.json    a run that raised: its error and traceback
 
-Every file is written to a temporary name in the same folder and moved into
-place with os.replace, so a run is either wholly there or not at all, even if
-the process is killed. Running the same sweep again skips finished runs.
+Every file is written to a temporary name (unique to the process) in the same
+folder and moved into place with os.replace, so a run is either wholly there or
+not at all, even if the process is killed. Running the same sweep again checks
+each finished run's file (re-running damaged ones) and skips the rest. One
+process writes into a folder at a time (an OS lock on `.lock`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,7 +37,8 @@ DESIGN = "design.json"
 
 
 def _atomic_bytes(path: Path, write) -> None:
-    tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
+    # unique per process and call: one process's clean-up never removes another's file
+    tmp = path.parent / f".{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp"
     try:
         write(tmp)
         os.replace(tmp, path)
@@ -84,6 +90,7 @@ class SweepResult:
     done: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)  # this session
     skipped_failed: list[str] = field(default_factory=list)  # earlier failures, not retried
+    damaged: list[str] = field(default_factory=list)  # run files found damaged, re-run
     elapsed: float = 0.0
 
     @property
@@ -149,6 +156,57 @@ def _manifest(sweep: Sweep, old: dict | None, **status) -> dict:
     return {**old, **base, "status": status}
 
 
+_TMP = re.compile(r"^\..+\.(\d+)-[0-9a-f]{8}\.tmp$")
+
+
+def _clean_stale(out: Path) -> None:
+    """Remove temporary files left by killed processes (never a live one's)."""
+    from sim.outputs import _alive
+
+    for stale in out.glob("*/.*.tmp"):
+        m = _TMP.match(stale.name)
+        pid = int(m.group(1)) if m else None
+        if pid is None or not _alive(pid):
+            stale.unlink(missing_ok=True)
+
+
+def run_file_ok(path: Path, key: str, daily: Path | None = None) -> bool:
+    """A finished run's file is readable, holds one row, and is the run it is named for."""
+    import pyarrow.parquet as pq
+
+    try:
+        f = pq.ParquetFile(path)
+        if f.metadata.num_rows != 1:
+            return False
+        if f.read(columns=["key"]).column("key")[0].as_py() != key:
+            return False
+        if daily is not None:
+            d = pq.ParquetFile(daily)
+            if d.metadata.num_rows < 1:
+                return False
+    except Exception:  # truncated, not Parquet, no key column: damaged
+        return False
+    return True
+
+
+def _verified_done(out: Path, keys: set[str], keep_daily: bool) -> tuple[set[str], list[str]]:
+    """Keys of finished runs whose files check out; damaged files are removed."""
+    done, damaged = set(), []
+    for p in (out / "runs").glob("[!.]*.parquet"):
+        key = p.stem
+        if key not in keys:
+            continue
+        daily = out / "daily" / f"{key}.parquet" if keep_daily else None
+        if run_file_ok(p, key, daily):
+            done.add(key)
+        else:
+            damaged.append(key)
+            p.unlink(missing_ok=True)
+            if daily is not None:
+                daily.unlink(missing_ok=True)
+    return done, sorted(damaged)
+
+
 def run_sweep(
     spec: str | Path | Sweep,
     out: str | Path,
@@ -156,33 +214,69 @@ def run_sweep(
     scheduler: Any = None,
     retry_failed: bool = False,
     progress: bool = True,
+    wait: bool = False,
 ) -> SweepResult:
     """Run (or resume) a sweep into `out`; finished runs are skipped, failures recorded.
 
     `scheduler`: a Dask scheduler address (`tcp://host:8786`), a `distributed.Client`
-    or a cluster object; otherwise `workers` local processes (spawn).
+    or a cluster object; otherwise `workers` local processes (spawn). A second
+    process on the same `out` refuses (or with `wait=True` waits its turn).
     """
-    from tqdm.auto import tqdm
-
     sweep = spec if isinstance(spec, Sweep) else load(spec)
     out = Path(out)
-    old = _check_folder(out, sweep)
+    client = None
+    if scheduler is not None:  # reach the cluster before creating anything
+        from sim.dask_executor import connect
+
+        try:
+            client = connect(scheduler)
+        except ConnectionError as e:
+            raise SweepError(f"--scheduler {scheduler}: {e}") from None
     try:
-        for sub in ("runs", "failed", *(["daily"] if sweep.spec.keep_daily else [])):
-            (out / sub).mkdir(parents=True, exist_ok=True)
+        return _run_locked(sweep, out, workers, client, scheduler, retry_failed, progress, wait)
+    finally:
+        if client is not None and client is not scheduler:
+            client.close()
+
+
+def _run_locked(sweep, out, workers, client, scheduler, retry_failed, progress, wait):
+    from sim.outputs import OutputError, folder_lock
+
+    if out.exists() and not out.is_dir():
+        raise SweepError(f"{out}: exists and is not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise SweepError(f"{out}: cannot create the output folder ({e.strerror})") from None
-    for stale in out.glob("*/.*.tmp"):  # left by a killed run
-        stale.unlink(missing_ok=True)
+    try:
+        with folder_lock(out, wait):
+            return _run(sweep, out, workers, client, scheduler, retry_failed, progress)
+    except OutputError as e:
+        raise SweepError(str(e)) from None
+    except OSError as e:  # a full disk, lost permissions: what is written stays valid
+        why = e.strerror or (str(e).splitlines()[0][:120] if str(e) else type(e).__name__)
+        raise SweepError(
+            f"{out}: cannot write ({why}); finished runs are kept: free some space and run "
+            "the same command again to resume"
+        ) from None
+
+
+def _run(sweep, out, workers, client, scheduler, retry_failed, progress) -> SweepResult:
+    from tqdm.auto import tqdm
+
+    old = _check_folder(out, sweep)
+    for sub in ("runs", "failed", *(["daily"] if sweep.spec.keep_daily else [])):
+        (out / sub).mkdir(parents=True, exist_ok=True)
+    _clean_stale(out)
 
     tasks = sweep.tasks()
     keys = {t.key for t in tasks}
-    done = {p.stem for p in (out / "runs").glob("*.parquet")} & keys
-    failed_before = {p.stem for p in (out / "failed").glob("*.json")} & keys
+    done, damaged = _verified_done(out, keys, sweep.spec.keep_daily)
+    failed_before = {p.stem for p in (out / "failed").glob("[!.]*.json")} & keys
     skipped = sorted(failed_before - done) if not retry_failed else []
     todo = [t for t in tasks if t.key not in done and t.key not in skipped]
 
-    result = SweepResult(out, len(tasks), len(done), skipped_failed=skipped)
+    result = SweepResult(out, len(tasks), len(done), skipped_failed=skipped, damaged=damaged)
     manifest = _manifest(sweep, old, state="running")
     if old is None:
         write_json(out / DESIGN, _design_record(sweep))
@@ -204,7 +298,7 @@ def run_sweep(
     )
     bar.set_postfix(done=len(done), failed=len(skipped), refresh=False)
     try:
-        for o in execute(todo, workers=workers, scheduler=scheduler):
+        for o in execute(todo, workers=workers, scheduler=client):
             _record(out, o)
             if o.ok:
                 result.done += 1
@@ -239,11 +333,13 @@ def run_sweep(
                 "ran": result.done,
                 "failed": len(result.failed),
                 "skipped": len(done),
+                "damaged": len(damaged),
                 "seconds": round(result.elapsed, 3),
                 "provenance": provenance(),
             },
         ]
-        write_json(out / MANIFEST, manifest)
+        with contextlib.suppress(OSError):  # full disk: the previous manifest still stands
+            write_json(out / MANIFEST, manifest)
     return result
 
 
@@ -275,17 +371,51 @@ def _record(out: Path, o: Outcome) -> None:
 
 def _folder(out: str | Path) -> Path:
     out = Path(out)
+    if not out.is_dir():
+        raise SweepError(f"{out}: not a sweep folder (no such folder)")
     if not (out / MANIFEST).is_file():
         raise SweepError(f"{out}: not a sweep folder (no {MANIFEST}; run `cogov sweep` first)")
     return out
 
 
+def _read_json(path: Path, what: str) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SweepError(f"{path}: missing; the sweep folder is incomplete ({what})") from None
+    except (OSError, ValueError) as e:
+        why = e.strerror if isinstance(e, OSError) else "not valid JSON"
+        raise SweepError(
+            f"{path}: damaged ({why}); run `cogov sweep SPEC --out {path.parent}` again "
+            "to rewrite it, or use a new folder"
+        ) from None
+    if not isinstance(data, dict):
+        raise SweepError(f"{path}: damaged (not a JSON object)")
+    return data
+
+
 def load_manifest(out: str | Path) -> dict:
-    return json.loads((_folder(out) / MANIFEST).read_text(encoding="utf-8"))
+    return _read_json(_folder(out) / MANIFEST, "the sweep's manifest")
 
 
 def load_design(out: str | Path) -> dict:
-    return json.loads((_folder(out) / DESIGN).read_text(encoding="utf-8"))
+    design = _read_json(_folder(out) / DESIGN, "the design points")
+    if not isinstance(design.get("points"), list) or "axes" not in design:
+        raise SweepError(f"{Path(out) / DESIGN}: damaged (no points or axes)")
+    return design
+
+
+def check_results(out: str | Path, manifest: dict, design: dict) -> None:
+    """Every run file is whole and belongs to this sweep; else one line naming the first."""
+    out = _folder(out)
+    ids = {p.get("point") for p in design["points"] if isinstance(p, dict)}
+    for f in sorted((out / "runs").glob("[!.]*.parquet")):
+        point = f.stem.rsplit("-r", 1)[0]
+        if point not in ids or not run_file_ok(f, f.stem):
+            raise SweepError(
+                f"{f}: damaged or not a run of this sweep; run `cogov sweep` on this folder "
+                "again to re-run it (damaged run files are re-run)"
+            )
 
 
 def load_results(out: str | Path, daily: bool = False) -> pd.DataFrame:
@@ -294,14 +424,19 @@ def load_results(out: str | Path, daily: bool = False) -> pd.DataFrame:
     files = sorted((out / ("daily" if daily else "runs")).glob("[!.]*.parquet"))
     if not files:
         return pd.DataFrame()
-    df = pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+    frames = []
+    for f in files:
+        try:
+            frames.append(pd.read_parquet(f))
+        except Exception:  # truncated or not Parquet
+            raise SweepError(
+                f"{f}: damaged; run `cogov sweep` on this folder again to re-run it"
+            ) from None
+    df = pd.concat(frames, ignore_index=True)
     return df.sort_values(["key", "day"] if daily else "key", kind="stable").reset_index(drop=True)
 
 
 def load_failures(out: str | Path) -> list[dict]:
     """The recorded failures (error and traceback of each)."""
     out = _folder(out)
-    return [
-        json.loads(p.read_text(encoding="utf-8"))
-        for p in sorted((out / "failed").glob("[!.]*.json"))
-    ]
+    return [_read_json(p, "a failure record") for p in sorted((out / "failed").glob("[!.]*.json"))]

@@ -16,14 +16,16 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import io
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from sim import scenarios
+from sim import limits, scenarios
 from sim.executors import Task
 from sim.experiments import replication_seeds
 from sim.params import Scenario
@@ -37,11 +39,13 @@ DEFAULT_METRICS = ("resolution_rate", "satisfaction_rate", "needs_met_rate")
 class SweepError(ScenarioError):
     """A sweep that cannot be used or run; one line, exit code 2 on the command line."""
 
+    more_hint = ""
+
 
 class Range(BaseModel):
     """A continuous axis for samplers: `{low: 0, high: 4}`."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     low: float
     high: float
 
@@ -59,7 +63,7 @@ AxisPath = Annotated[str, Field(pattern=r"^[a-z_][a-z0-9_]*(\.([a-z0-9_]+|\*))+$
 class SweepSpec(BaseModel):
     """What a sweep file may contain (extra keys are refused)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     name: str = ""
     description: str = ""
@@ -257,23 +261,47 @@ class Sweep:
         return out
 
 
-def _spec_error(path: Path, e: ValidationError) -> SweepError:
-    err = e.errors()[0]
+def _spec_problem(path: Path, err: dict) -> str:
     loc = tuple(err["loc"])
     if err["type"] == "extra_forbidden" and len(loc) == 1:
         allowed = ", ".join(SweepSpec.model_fields)
-        return SweepError(f"{path}: {loc[0]}: unknown key (allowed here: {allowed})")
+        return f"{path}: {loc[0]}: unknown key (allowed here: {allowed})"
     if err["type"] == "extra_forbidden":
-        return SweepError(f"{path}: {'.'.join(map(str, loc))}: unknown key (allowed: low, high)")
+        return f"{path}: {'.'.join(map(str, loc))}: unknown key (allowed: low, high)"
     if err["type"] == "string_pattern_mismatch":
         where = ".".join(map(str, loc[:-1]))
-        return SweepError(
-            f"{path}: {where}: {err['input']!r} is not a dotted parameter path "
+        return (
+            f"{path}: {where}: {scenarios.show(err['input'])} is not a dotted parameter path "
             "(e.g. levers.cadres.per_grid, departments.*.acceptance)"
         )
     if not loc and err["type"] == "value_error":  # our own checks name the field
-        return SweepError(f"{path}: {err['msg'].removeprefix('Value error, ')}")
-    return SweepError(f"{path}: {scenarios.describe(e)}")
+        return f"{path}: {err['msg'].removeprefix('Value error, ')}"
+    if len(loc) >= 4 and loc[0] == "axes" and "Range" in str(loc[2]):  # inside {low, high}
+        inner = {**err, "loc": ("axes", loc[1], *loc[3:])}
+        return f"{path}: {scenarios._one(inner)[1]}"
+    if len(loc) >= 3 and loc[0] == "axes":  # `list[Any] | Range`: say both forms
+        return (
+            f"{path}: axes.{loc[1]}: must be a list of values, or {{low: .., high: ..}} "
+            f"for a sampler (got {scenarios.show(err.get('input'))})"
+        )
+    return f"{path}: {scenarios._one(err)[1]}"
+
+
+def _wrong_branch(err: dict, data: dict) -> bool:
+    """An axis error from the union branch that does not match what was written."""
+    loc = tuple(err["loc"])
+    if len(loc) < 3 or loc[0] != "axes" or not isinstance(data.get("axes"), dict):
+        return False
+    given = data["axes"].get(loc[1])
+    if isinstance(given, dict):
+        return "Range" not in str(loc[2])
+    return isinstance(given, list) and "Range" in str(loc[2])
+
+
+def _spec_error(path: Path, e: ValidationError, data: dict | None = None) -> SweepError:
+    errors = [err for err in e.errors() if not _wrong_branch(err, data or {})]
+    problems = list(dict.fromkeys(_spec_problem(path, err) for err in errors or e.errors()))
+    return SweepError(problems[0], problems)
 
 
 def _read_spec(path: Path) -> dict:
@@ -303,12 +331,45 @@ def _coerce(template: Any, v: Any) -> Any:
     return float(v)
 
 
+def _count_points(spec: SweepSpec) -> int | None:
+    """Design points, computed before any are made (None: csv, known once read)."""
+    d, n, k = spec.design, int(spec.samples or 0), len(spec.axes)
+    if d == "grid":
+        return math.prod(len(v) for v in spec.axes.values() if isinstance(v, list))
+    if d == "list":
+        return len(spec.points or [])
+    if d == "lhs":
+        return n
+    if d == "sobol":
+        return n * (2 * k + 2 if spec.second_order else k + 2)
+    if d == "morris":
+        return n * (k + 1)
+    return None
+
+
+def _check_size(sweep_path: Path, spec: SweepSpec, points: int) -> None:
+    if points > limits.MAX_SWEEP_POINTS:
+        raise SweepError(
+            f"{sweep_path}: {points:,} design points; at most {limits.MAX_SWEEP_POINTS:,} "
+            "(fewer axis values or samples, or split the sweep)"
+        )
+    runs = points * spec.replications
+    if runs > limits.MAX_SWEEP_RUNS:
+        raise SweepError(
+            f"{sweep_path}: {points:,} points x {spec.replications:,} replications = {runs:,} "
+            f"runs; at most {limits.MAX_SWEEP_RUNS:,}"
+        )
+
+
 def _design_points(sweep_path: Path, spec: SweepSpec, base_dump: dict) -> list[Point]:
     import itertools
 
     import numpy as np
 
     d = spec.design
+    count = _count_points(spec)
+    if count is not None:
+        _check_size(sweep_path, spec, count)
     if d == "grid":
         keys = list(spec.axes)
         combos = itertools.product(*(spec.axes[k] for k in keys))
@@ -319,14 +380,18 @@ def _design_points(sweep_path: Path, spec: SweepSpec, base_dump: dict) -> list[P
         import pandas as pd
 
         f = sweep_path.parent / str(spec.points_file)
+        why = scenarios.not_a_file(f)
+        if why:
+            raise SweepError(f"{sweep_path}: points_file: {why} ({f})")
+        text = scenarios.read_text(f, SweepError)
         try:
-            df = pd.read_csv(f)
-        except FileNotFoundError:
-            raise SweepError(f"{sweep_path}: points_file: no such file ({f})") from None
+            df = pd.read_csv(io.StringIO(text))
         except Exception as e:
-            raise SweepError(f"{sweep_path}: points_file: cannot read {f} ({e})") from None
+            msg = scenarios.clip(str(e) or type(e).__name__, 120)
+            raise SweepError(f"{sweep_path}: points_file: cannot read {f} ({msg})") from None
         if df.empty:
             raise SweepError(f"{sweep_path}: points_file: {f} has no rows")
+        _check_size(sweep_path, spec, len(df))
         for c in df.columns:
             if "." not in str(c):
                 raise SweepError(
@@ -370,11 +435,14 @@ def _design_points(sweep_path: Path, spec: SweepSpec, base_dump: dict) -> list[P
 
 
 def point_scenario(base: Scenario, base_dump: dict, values: dict) -> Scenario:
-    """The base scenario with a design point's values set (raises PathError/ValidationError)."""
+    """The base scenario with a design point's values set (raises PathError/ValidationError).
+
+    Validated strictly, like a scenario file: an axis value `true` is not 1.
+    """
     data = base_dump
     for k, v in values.items():
         data = set_path(data, k, v)
-    return Scenario.model_validate(data)
+    return Scenario.model_validate_json(json.dumps(data, default=str), strict=True)
 
 
 def load(path: str | Path) -> Sweep:
@@ -382,12 +450,12 @@ def load(path: str | Path) -> Sweep:
     path = Path(path)
     data = _read_spec(path)
     try:
-        spec = SweepSpec.model_validate(data)
+        spec = SweepSpec.model_validate_json(json.dumps(data), strict=True)
     except ValidationError as e:
-        raise _spec_error(path, e) from None
+        raise _spec_error(path, e, data) from None
     bpath = _base_path(path, spec.base)
-    base = scenarios.load(bpath, **copy.deepcopy(spec.overrides))
-    base_dump = base.model_dump()
+    base = scenarios.load_with(bpath, copy.deepcopy(spec.overrides), source=f"{path} (overrides)")
+    base_dump = base.model_dump(mode="json")
     points = _design_points(path, spec, base_dump)
     params: dict[str, Scenario] = {}
     cache: dict[str, Scenario] = {}
@@ -406,6 +474,10 @@ def load(path: str | Path) -> Sweep:
         graph = s.community.graph_file
         if graph is not None and not Path(graph).is_file():
             raise SweepError(f"{path}: point {p.id}: community.graph_file: no such file ({graph})")
+        try:
+            limits.check(s, days=spec.days)
+        except limits.TooBig as e:
+            raise SweepError(f"{path}: point {p.id}: {e}") from None
         params[p.id] = cache[ck] = s.model_copy(update={"name": base.name})
     seeds = replication_seeds(spec.seed, spec.replications)
     sweep = Sweep(
