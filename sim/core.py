@@ -153,6 +153,7 @@ CATEGORY = np.dtype(
     [
         ("rate", np.float64),  # needs per household a day
         ("multiplier", np.float64),  # 平时 1; 战时 the shock's multiplier
+        ("shock", np.float64),  # the emergency's multiplier, applied inside its window
         ("severity", np.float64),
         ("deadline", np.int64),
         ("grid_hours", np.float64),

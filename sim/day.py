@@ -20,7 +20,7 @@ import numba as nb
 import numpy as np
 
 from sim import core
-from sim.levers import cadres, deliberation, mediation, mobilisation, whistle
+from sim.levers import cadres, campaign, deliberation, emergency, mediation, mobilisation, whistle
 
 # The levers' switches and knobs the phases read, and the day state they keep.
 LEVERS = np.dtype(
@@ -52,6 +52,12 @@ LEVERS = np.dtype(
         ("centre_budget", np.float64),  # sessions the centre can still convene
         ("sessions", np.int64),  # sessions held so far
         ("whistles", np.int64),  # whistles blown so far
+        ("emergency_start", np.int64),  # 战时 window [start, end); empty when off
+        ("emergency_end", np.int64),
+        ("campaign_category", np.int64),  # 运动型治理 window [start, end); -1 when off
+        ("campaign_start", np.int64),
+        ("campaign_end", np.int64),
+        ("room_per_case", np.int64),  # most households one new need can touch
     ]
 )
 # One record per helper of the retry chain (sim/levers/__init__.py RETRY_CHAIN).
@@ -84,6 +90,51 @@ class Levers(NamedTuple):
     community_of_grid: np.ndarray  # social forces serve a community
     social_hours: np.ndarray  # per community
     daily: np.ndarray  # [day, sim.model.DAILY]: the reporters
+
+
+@nb.njit(cache=True)
+def begin_day(X, L, day):
+    """The day's windows: an emergency (平时 / 战时) and a campaign (运动型治理)."""
+    emergency.apply(X, L, day)
+    campaign.apply(X, L, day)
+
+
+@nb.njit(cache=True)
+def one_day(X, L, day, open_rows, pending):
+    """A whole day (as `CoGovModel.step`, in one call): the open cases after it, and the
+    disputes that spread into tomorrow."""
+    begin_day(X, L, day)
+    open_rows = needs_arise(X, L, day, open_rows, pending)
+    pending = residents_voice(X, L, day, open_rows)
+    needs_are_found(X, L, day, open_rows)
+    the_grid_settles(X, L, day, open_rows)
+    the_street_routes_and_departments_handle(X, L, day, open_rows)
+    return residents_respond(X, L, day, open_rows), pending
+
+
+@nb.njit(cache=True)
+def room_for_a_day(X, L, pending):
+    """Whether the case book has room for one more day (arrivals far into the Poisson tail,
+    at today's multipliers, and the spread disputes waiting)."""
+    lam = 0.0
+    for c in range(X.cats.size):
+        cat = X.cats[c]
+        shock = cat.shock if L.on[0].emergency_start < L.on[0].emergency_end else 1.0
+        lam += cat.rate * max(cat.multiplier, shock) * X.params[0].households
+    cases = int(lam + 12.0 * np.sqrt(lam) + 64.0) + pending[0].size
+    others = cases * L.on[0].room_per_case
+    return X.sizes[0] + cases <= X.book.size and X.sizes[1] + others <= X.others.size
+
+
+@nb.njit(cache=True)
+def run_days(X, L, first, last, open_rows, pending):
+    """Days first..last in one compiled loop, as many as the case book has room for.
+    Returns the last day run, the open cases and the spread disputes waiting."""
+    day = first - 1
+    while day < last and room_for_a_day(X, L, pending):
+        day += 1
+        open_rows, pending = one_day(X, L, day, open_rows, pending)
+    return day, open_rows, pending
 
 
 @nb.njit(cache=True)

@@ -36,10 +36,12 @@ def run(
     community=None,
     keep_model: bool = False,
     on_day=None,
+    daily: bool = True,
 ) -> RunResult:
     """Run one replication; tidy daily series and a summary, tagged with scenario and seed.
 
-    `on_day(model)` is called after each day (progress bars, live views).
+    `on_day(model)` is called after each day (progress bars, live views); `daily=False`
+    skips building the daily frame (sweeps that keep only summaries).
     """
     model = CoGovModel(params, seed=seed, community=community)
     if on_day is None:
@@ -48,16 +50,18 @@ def run(
         for _ in range(days if days is not None else params.days):
             model.step()
             on_day(model)
-    daily = model.daily
-    daily.insert(0, "seed", seed)
-    daily.insert(0, "scenario", params.name)
+    frame = None
+    if daily:
+        frame = model.daily
+        frame.insert(0, "seed", seed)
+        frame.insert(0, "scenario", params.name)
     out = {
         "scenario": params.name,
         "seed": seed,
         "scenario_hash": params.digest(),
         **summary(model),
     }
-    return RunResult(daily=daily, summary=out, model=model if keep_model else None)
+    return RunResult(daily=frame, summary=out, model=model if keep_model else None)
 
 
 def run_many(

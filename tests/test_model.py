@@ -254,3 +254,30 @@ def test_a_department_follows_its_own_priorities(solo_small):
         gaps.append(waits[0] - waits[1])
     gaps = np.array(gaps)  # paired over seeds: severe cases wait less on average
     assert gaps.mean() > 3 * gaps.std(ddof=1) / np.sqrt(gaps.size), gaps
+
+
+def test_a_compiled_run_equals_the_same_days_stepped(solo_small):
+    """`run` (days in one compiled loop) and `step` (phase by phase, as the dashboard
+    does) give the same books, bit for bit, and leave Mesa's clock where `step` would."""
+    p = everything(solo_small).with_levers(campaign={"enabled": True, "start": 10, "days": 40})
+    a = CoGovModel(p, seed=4)
+    a.run(150)
+    b = CoGovModel(p, seed=4)
+    for _ in range(150):
+        b.step()
+    pd.testing.assert_frame_equal(a.daily, b.daily, check_exact=True)
+    assert (a.book.data[: a.book.n] == b.book.data[: b.book.n]).all()
+    assert a.steps == b.steps == 150 and a.time == b.time
+    a.step()  # and it goes on stepping from there
+    assert a.steps == 151 and a.daily.day.iloc[-1] == 151
+
+
+def test_local_workers_stay_warm_between_batches():
+    from sim.executors import close_pool, local_pool
+
+    try:
+        pool = local_pool(2)
+        assert local_pool(2) is pool  # the second sweep reuses the first's workers
+        assert local_pool(1) is not pool  # another size: a fresh pool
+    finally:
+        close_pool()

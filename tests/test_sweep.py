@@ -299,9 +299,9 @@ def test_csv_design(tmp_path):
 def test_two_sweeps_on_one_folder_one_proceeds_the_other_refuses_or_waits(tmp_path):
     sp = write_spec(  # long enough (~6 s) for the others to start while it runs
         tmp_path / "two.yaml",
-        overrides={"community": {"residents": 1500, "grid_size": [100, 200]}},
+        overrides={"community": {"residents": 4000}},
         axes={"levers.cadres.per_grid": [0, 1, 2, 3], "residents.voice": [0.4, 0.7]},
-        replications=3,
+        replications=25,
         days=365,
     )
     out = tmp_path / "o"
@@ -321,7 +321,7 @@ def test_two_sweeps_on_one_folder_one_proceeds_the_other_refuses_or_waits(tmp_pa
     assert second.returncode == 2, second.stderr
     lines = second.stderr.strip().splitlines()
     assert len(lines) == 1 and "another cogov sweep (pid" in lines[0] and str(out) in lines[0]
-    assert waiter.returncode == 0 and "(0 now, 24 before)" in err3, err3  # waited its turn
+    assert waiter.returncode == 0 and "(0 now, 200 before)" in err3, err3  # waited its turn
     run_sweep(sp, tmp_path / "whole", progress=False)
     pd.testing.assert_frame_equal(load_results(out), load_results(tmp_path / "whole"))
     assert not list(out.glob("*/.*.tmp"))

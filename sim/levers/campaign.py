@@ -1,5 +1,16 @@
 """运动型治理 (二(一)): in a campaign window (e.g. 文明城市创建 → sanitation) one
-category jumps every queue, at the cost of the others (`core.grid_key`)."""
+category jumps every queue, at the cost of the others (`core.queue`). The
+window is applied at the start of each day (`sim/day.py` `begin_day`)."""
+
+import numba as nb
+
+
+@nb.njit(cache=True)
+def apply(X, L, day):
+    on = L.on[0]
+    if on.campaign_category >= 0:
+        inside = on.campaign_start <= day < on.campaign_end
+        X.cats[on.campaign_category].priority = 1 if inside else 0
 
 
 class CampaignLever:
@@ -7,13 +18,5 @@ class CampaignLever:
         self.model, self.p = model, p
         self.category = [c.name for c in model.params.categories].index(p.category)
 
-    def setup(self):
-        m = self.model
-        m.schedule_event(self._start, at=self.p.start - 0.5)
-        m.schedule_event(self._end, at=self.p.start + self.p.days - 0.5)
-
-    def _start(self):
-        self.model.cat_priority[self.category] = 1
-
-    def _end(self):
-        self.model.cat_priority[self.category] = 0
+    def window(self) -> tuple[int, int]:
+        return self.p.start, self.p.start + self.p.days

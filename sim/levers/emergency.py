@@ -1,6 +1,20 @@
-"""平时 / 战时: a shock window (flood, epidemic) multiplying some categories' rates."""
+"""平时 / 战时: a shock window (flood, epidemic) multiplying some categories' rates.
 
+The window is applied at the start of each day (`sim/day.py` `begin_day`):
+inside it the categories' rates carry the shock's multipliers and the day is
+marked 战时, to which mobilisation reacts."""
+
+import numba as nb
 import numpy as np
+
+
+@nb.njit(cache=True)
+def apply(X, L, day):
+    on = L.on[0]
+    inside = on.emergency_start <= day < on.emergency_end
+    on.emergency = inside
+    for c in range(X.cats.size):
+        X.cats[c].multiplier = X.cats[c].shock if inside else 1.0
 
 
 class EmergencyShock:
@@ -12,14 +26,7 @@ class EmergencyShock:
             self.multiplier[names.index(name)] = x
 
     def setup(self):
-        m = self.model
-        m.schedule_event(self._start, at=self.p.start - 0.5)
-        m.schedule_event(self._end, at=self.p.start + self.p.days - 0.5)
+        self.model.cat_table["shock"] = self.multiplier
 
-    def _start(self):
-        self.model.rate_multiplier[:] = self.multiplier
-        self.model.L.on["emergency"] = True
-
-    def _end(self):
-        self.model.rate_multiplier[:] = 1.0
-        self.model.L.on["emergency"] = False
+    def window(self) -> tuple[int, int]:
+        return self.p.start, self.p.start + self.p.days
