@@ -25,7 +25,12 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
+import tqdm
+
 from sim.params import Scenario
+
+# Progress bars without tqdm's monitor thread: a thread in the parent makes forking unsafe.
+tqdm.tqdm.monitor_interval = 0
 
 
 @dataclass(frozen=True)
@@ -100,9 +105,6 @@ _POOL: dict = {}
 
 
 def _context():
-    import tqdm
-
-    tqdm.tqdm.monitor_interval = 0  # no monitor thread: progress bars must not block fork
     if not sys.platform.startswith("linux"):
         return mp.get_context("spawn")
     if threading.active_count() > 1:  # forking a threaded process can deadlock the child

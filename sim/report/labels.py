@@ -18,6 +18,11 @@ METRICS = {
     "overload_days": ("网格员超负荷天数", "Overload days"),
     "staff_hours": ("工作时数", "Staff hours"),
     "resolutions_per_100_staff_hours": ("每百工时解决数", "Resolutions per 100 staff hours"),
+    "total_hours": ("总工时(含志愿者等)", "Total hours"),
+    "resolutions_per_100_total_hours": ("每百总工时解决数", "Resolutions per 100 total hours"),
+    "handoffs_per_case": ("转办次数/件", "Hand-offs per case"),
+    "spread_disputes": ("矛盾扩散", "Spread disputes"),
+    "duplicate_reports": ("重复诉求(已合并)", "Merged duplicate reports"),
 }
 
 SCENARIOS = {

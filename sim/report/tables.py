@@ -42,12 +42,20 @@ INFO: dict[str, tuple[str, str]] = {
     "overload_days": ("grid-days", "days a grid was overloaded, summed over grids"),
     "staff_hours": (
         "hours",
-        "hours of grid workers, cadres, departments, governance centre, social forces",
+        "hours of paid public staff: grid workers, cadres, departments, governance centre",
     ),
     "resolutions_per_100_staff_hours": ("per 100 h", "100 x resolved / staff hours"),
+    "total_hours": (
+        "hours",
+        "every hour cases cost: staff, social forces, volunteers, residents at meetings",
+    ),
+    "resolutions_per_100_total_hours": ("per 100 h", "100 x resolved / total hours"),
+    "handoffs_per_case": ("per case", "hand-offs / taken in"),
+    "spread_disputes": ("cases", "disputes an escalated conflict drew ties into"),
+    "duplicate_reports": ("reports", "further households raising a need already raised"),
 }
 
-COUNT_UNITS = {"cases", "grid-days", "hours"}
+COUNT_UNITS = {"cases", "grid-days", "hours", "reports"}
 
 
 def fmt(value, metric: str | None = None, signed: bool = False) -> str:
