@@ -76,6 +76,7 @@ _COLUMNS: dict[str, type] = {
     "desk": np.int8,
     "unit": np.int16,  # department / workstation index at Desk.UNIT
     "route_pos": np.int8,  # next step in the category's route
+    "table": np.int8,  # which routes: 0 the departments', 1 with the workstation
     "channel": np.int8,
     "closer": np.int8,
     "handoffs": np.int16,
@@ -87,6 +88,7 @@ _COLUMNS: dict[str, type] = {
     "others_start": np.int64,  # the other affected households: CaseBook.others[start:+n]
     "others_n": np.int32,  # 0 for a household's own need
     "reports": np.int16,  # households that raised it (duplicates merged into one case)
+    "spread": np.bool_,  # a dispute an escalated conflict drew its household into
     "reported_resolved": np.bool_,
     "satisfied": np.bool_,
 }

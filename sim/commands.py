@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
@@ -18,6 +19,10 @@ def register(sub) -> None:
         "--out", type=Path, default=None, help="output folder (default out/run-NAME-TIME)"
     )
     p.add_argument("--overwrite", action="store_true", help="replace results already in --out")
+    p.add_argument(
+        "--period", type=period, action="append", default=[], metavar="A:B",
+        help="also report days A+1..B (a window [A, B) of elapsed days); repeatable",
+    )  # fmt: skip
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("compare", help="replications of scenarios, with 95%% CIs")
@@ -31,6 +36,10 @@ def register(sub) -> None:
     )
     p.add_argument("--overwrite", action="store_true", help="replace results already in --out")
     p.add_argument("--json", action="store_true", help="print one JSON object to stdout")
+    p.add_argument(
+        "--period", type=period, action="append", default=[], metavar="A:B",
+        help="also compare days A+1..B (a window [A, B) of elapsed days); repeatable",
+    )  # fmt: skip
     p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("validate", help="check scenario files")
@@ -45,6 +54,26 @@ def register(sub) -> None:
 
     p = sub.add_parser("metrics", help="what each reported metric means, and its unit")
     p.set_defaults(func=cmd_metrics)
+
+
+def period(text: str) -> tuple[int, int]:
+    """`A:B`: the window [A, B) of elapsed days, i.e. days A+1 ... B."""
+    a, sep, b = text.partition(":")
+    try:
+        lo, hi = int(a), int(b)
+    except ValueError:
+        lo = hi = -1
+    if not sep or not 0 <= lo < hi <= 3650:
+        raise argparse.ArgumentTypeError(
+            f"must be A:B with whole numbers 0 <= A < B <= 3650 (got {text!r})"
+        )
+    return lo, hi
+
+
+def _check_periods(periods, days: int) -> None:
+    for a, b in periods:
+        if b > days:
+            raise UsageError(f"--period {a}:{b}: the run has only {days} days (B <= {days})")
 
 
 def _load_all(names):
@@ -102,21 +131,31 @@ def cmd_run(args) -> int:
     check_memory(loaded, info, args.days)
     from tqdm.auto import tqdm
 
-    out = out_folder(args, f"run-{name}")
     days = args.days or params.days
+    _check_periods(args.period, days)
+    out = out_folder(args, f"run-{name}")
     with tqdm(total=days, desc=name, unit="day", delay=1.0) as bar:
-        r = sim.run(params, seed=args.seed, days=days, on_day=lambda m: bar.update())
+        r = sim.run(
+            params, seed=args.seed, days=days, on_day=lambda m: bar.update(),
+            periods=tuple(args.period),
+        )  # fmt: skip
     with output_folder(out, args.overwrite) as tmp:
         r.daily.to_parquet(tmp / "timeseries.parquet", index=False)
         prov = provenance(scenarios=info, seeds=[args.seed])
-        write_json(tmp / "summary.json", {"summary": r.summary, "provenance": prov})
+        body = {"summary": r.summary, "periods": r.periods, "provenance": prov}
+        write_json(tmp / "summary.json", body)
         write_json(tmp / "provenance.json", prov)
         fig = figures.run_series(r.daily, f"{labels.scenario(name)} — seed {args.seed}")
         figures.save(fig, tmp, "timeseries")
     width = max(len(m) for m in sim.HEADLINE)
+    cols = {f"days 1-{days}": r.summary} | {
+        f"days {int(k.split(':')[0]) + 1}-{k.split(':')[1]}": v for k, v in r.periods.items()
+    }
     print(f"{name}, seed {args.seed}, {days} days")
+    print(f"{'':<{width}}  " + "  ".join(f"{c:>12}" for c in cols))
     for m in sim.HEADLINE:
-        print(f"{m:<{width}}  {tables.fmt(r.summary[m], m):>10}  {tables.unit(m)}")
+        cells = "  ".join(f"{tables.fmt(v[m], m):>12}" for v in cols.values())
+        print(f"{m:<{width}}  {cells}  {tables.unit(m)}")
     print("(`cogov metrics` says what each metric means)")
     print(
         f"\nwritten: {out}/ (timeseries.parquet, summary.json, timeseries.png/.svg)",
@@ -135,8 +174,12 @@ def cmd_compare(args) -> int:
         raise UsageError("cogov compare: give at least two scenarios (e.g. solo chorus)")
     loaded, info = _load_all(args.scenarios)
     check_memory(loaded, info, args.days, min(args.workers, args.replications * len(loaded)))
+    _check_periods(args.period, min(args.days or p.days for p in loaded.values()))
     out = out_folder(args, "compare-" + "-".join(loaded))
-    c = compare(loaded, args.replications, args.seed, args.workers, args.days)
+    c = compare(
+        loaded, args.replications, args.seed, args.workers, args.days,
+        periods=tuple(args.period),
+    )  # fmt: skip
     c.provenance = provenance(
         scenarios=info, seeds=c.seeds, master_seed=args.seed, replications=args.replications
     )
@@ -160,6 +203,11 @@ def cmd_compare(args) -> int:
         with pd.option_context("display.width", 200, "display.max_colwidth", 40):
             print(f"{args.replications} replications, master seed {args.seed}; mean [95% CI]")
             print(shown.to_string())
+            for key in c.periods:
+                a, b = key.split(":")
+                print(f"\ndays {int(a) + 1}-{b} (window [{key.replace(':', ', ')}))")
+                part = c.table(period=key)
+                print(part.assign(unit=[tables.unit(m) for m in part.index]).to_string())
         print("(`cogov metrics` says what each metric means)")
     print(f"\nwritten: {out}/ (table.csv, comparison.json, figures)", file=sys.stderr)
     return 0

@@ -26,11 +26,13 @@ class Comparison:
     daily: pd.DataFrame | None  # one row per (scenario, replication, day)
     seeds: list[int]
     provenance: dict = field(default_factory=dict)
+    periods: dict = field(default_factory=dict)  # "A:B" -> summaries of that window
 
-    def stats(self, metrics=METRICS) -> dict:
+    def stats(self, metrics=METRICS, period: str | None = None) -> dict:
         """{'scenarios': {name: {metric: ci}}, 'differences': {name: {metric: ci}}}; any
-        summary metric can be asked for (default: the headline ones)."""
-        s = self.summaries
+        summary metric can be asked for (default: the headline ones), for the whole run
+        or for one of the periods compared ("A:B")."""
+        s = self.summaries if period is None else self.periods[period]
         out: dict = {"scenarios": {}, "differences": {}}
         base = s[s.scenario == self.names[0]].set_index("replication")
         for name in self.names:
@@ -40,18 +42,20 @@ class Comparison:
                 out["differences"][name] = {m: mean_ci(rows[m] - base[m]) for m in metrics}
         return out
 
-    def table(self) -> pd.DataFrame:
-        """Metric × scenario: 'mean [low, high]', and each difference from the first."""
+    def table(self, period: str | None = None) -> pd.DataFrame:
+        """Metric × scenario: 'mean [low, high]', and each difference from the first (for
+        the whole run, or a period "A:B")."""
         from sim.report.tables import fmt_ci
 
-        st = self.stats()
+        st = self.stats(period=period)
         cols = {n: {m: fmt_ci(c, m) for m, c in st["scenarios"][n].items()} for n in self.names}
         for n, d in st["differences"].items():
             cols[f"{n} − {self.names[0]}"] = {m: fmt_ci(c, m, signed=True) for m, c in d.items()}
         return pd.DataFrame(cols)
 
     def to_json(self) -> dict:
-        return {**self.stats(), "provenance": self.provenance}
+        periods = {key: self.stats(period=key) for key in self.periods}
+        return {**self.stats(), "periods": periods, "provenance": self.provenance}
 
 
 def compare(
@@ -62,17 +66,28 @@ def compare(
     days: int | None = None,
     keep_daily: bool = True,
     progress: bool | None = None,
+    periods: tuple[tuple[int, int], ...] = (),
 ) -> Comparison:
-    """Run every scenario `replications` times with shared seeds; gather tidy frames."""
+    """Run every scenario `replications` times with shared seeds; gather tidy frames
+    (and the figures of each window [A, B) of `periods`)."""
     from tqdm.auto import tqdm
 
     seeds = replication_seeds(seed, replications)
     tasks = [
-        Task(f"{name}/r{i:03d}", params, s, days, keep_daily, {"scenario": name, "replication": i})
+        Task(
+            f"{name}/r{i:03d}",
+            params,
+            s,
+            days,
+            keep_daily,
+            {"scenario": name, "replication": i},
+            tuple(periods),
+        )
         for name, params in scenarios.items()
         for i, s in enumerate(seeds)
     ]
     summaries, daily = [], []
+    windows: dict[str, list] = {f"{a}:{b}": [] for a, b in periods}
     bar = tqdm(total=len(tasks), desc="runs", unit="run", delay=1.0, disable=progress is False)
     try:  # the bar is closed before any message (Ctrl-C, a failure) is printed
         for out in execute(tasks, workers=workers):
@@ -80,6 +95,8 @@ def compare(
                 raise RuntimeError(f"{out.task.key} failed: {out.error}\n{out.traceback or ''}")
             meta = out.task.meta
             summaries.append({**meta, **out.summary})
+            for key, figures in (out.periods or {}).items():
+                windows[key].append({**meta, "period": key, **figures})
             if keep_daily:
                 d = out.daily.assign(scenario=meta["scenario"], replication=meta["replication"])
                 daily.append(d)
@@ -87,10 +104,14 @@ def compare(
     finally:
         bar.close()
     order = {n: i for i, n in enumerate(scenarios)}
-    summ = pd.DataFrame(summaries)
-    summ = summ.sort_values(
-        ["scenario", "replication"], key=lambda c: c.map(order) if c.name == "scenario" else c
-    )
+
+    def tidy(rows):
+        frame = pd.DataFrame(rows).sort_values(
+            ["scenario", "replication"], key=lambda c: c.map(order) if c.name == "scenario" else c
+        )
+        return frame.reset_index(drop=True)
+
+    summ = tidy(summaries)
     dly = None
     if keep_daily:
         dly = pd.concat(daily, ignore_index=True)
@@ -99,4 +120,5 @@ def compare(
             key=lambda c: c.map(order) if c.name == "scenario" else c,
         )
         dly = dly.reset_index(drop=True)
-    return Comparison(list(scenarios), summ.reset_index(drop=True), dly, seeds)
+    per = {key: tidy(rows) for key, rows in windows.items()}
+    return Comparison(list(scenarios), summ, dly, seeds, periods=per)

@@ -158,7 +158,6 @@ CATEGORY = np.dtype(
         ("deadline", np.int64),
         ("grid_hours", np.float64),
         ("priority", np.int64),  # 运动型治理: the campaign's category jumps every queue
-        ("route_len", np.int64),
         ("grid_solvable", np.bool_),
         ("collective", np.bool_),
         ("dispute", np.bool_),
@@ -168,6 +167,8 @@ CATEGORY = np.dtype(
 UNIT_ROW = np.dtype(  # a department, or the workstation
     [
         ("hours", np.float64),  # a day
+        ("base", np.float64),  # a day, before sunk-down cadres take their share
+        ("pool", np.int64),  # whose hours it shares (itself; its workstation once pooled)
         ("debt", np.float64),  # hours borrowed from tomorrow
         ("used", np.float64),  # hours worked so far
         ("acceptance", np.float64),
@@ -206,8 +207,7 @@ PARAMS = np.dtype(  # the scalars, as one record (`X.params[0]`)
         ("volunteer_dropout", np.float64),
         ("difficulty_weight", np.float64),
         ("deliberation_gain", np.float64),  # 0 when deliberation is off
-        ("meeting_days", np.int64),  # -1 when deliberation is off
-        ("paper_rate", np.float64),  # -1 when paper resolution is off
+        ("meeting_days", np.int64),
         ("info_loss", np.float64),
         ("max_bounces", np.int64),
         ("forward_days", np.int64),
@@ -221,6 +221,10 @@ PARAMS = np.dtype(  # the scalars, as one record (`X.params[0]`)
         ("whistle_deadline", np.int64),
         ("mediation_premium", np.float64),
         ("mediation_wait", np.int64),
+        # the day's state of levers acting inside shared rules (set by `day.begin_day`)
+        ("pooled", np.bool_),  # the workstation has formed: new cases take its routes
+        ("meeting_share", np.float64),  # share of collective cases sent to a meeting
+        ("paper_today", np.float64),  # paper resolution's rate today (-1: off)
     ]
 )
 
@@ -243,10 +247,11 @@ class Street(NamedTuple):
     cats: np.ndarray  # CATEGORY records
     units: np.ndarray  # UNIT_ROW records
     grids: np.ndarray  # GRID_ROW records
-    route: np.ndarray  # [category, step] -> unit, -1 pads
-    route_parts: np.ndarray  # [category, step, k] -> department, -1 pads
-    step_hours: np.ndarray  # [category, step]: what its parts add up to
-    step_days: np.ndarray  # [category, step]: the slowest part
+    route: np.ndarray  # [table, category, step] -> unit, -1 pads (table 1: workstation)
+    route_len: np.ndarray  # [table, category]
+    route_parts: np.ndarray  # [table, category, step, k] -> department, -1 pads
+    step_hours: np.ndarray  # [table, category, step]: what its parts add up to
+    step_days: np.ndarray  # [table, category, step]: the slowest part
     dept_success: np.ndarray  # each department's own part
     streams: np.ndarray  # [stream, 4] uint64 (sim/rng.py)
     forwarded: np.ndarray  # int64 [grid, unit]: silo forwards (推诿 made visible)
@@ -257,6 +262,13 @@ class Street(NamedTuple):
 
 
 # ---------------------------------------------------------------- shared helpers
+@nb.njit(cache=True, inline="always")
+def takes_share(r, share):
+    """Whether case r is among a share of cases (a lever ramping up reaches that share):
+    the golden-ratio sequence over case numbers, so no random stream is touched."""
+    return share >= 1.0 or (r * 0.6180339887498949) % 1.0 < share
+
+
 # Helpers called for each case take the arrays they need, not `X`, and are inlined:
 # passing the whole named tuple into a call costs ~0.2 µs of reference counting.
 @nb.njit(cache=True, inline="always")
@@ -291,9 +303,15 @@ def take_in(X, day, r, channel):
     c.channel = channel
     c.due = day
     cat = X.cats[c.category]
-    if channel == CONFLICT and cat.route_len > 0:
+    if channel == CONFLICT and X.route_len[0, c.category] > 0:
         c.desk = STREET  # straight to the street office
-    elif p.meeting_days >= 0 and cat.collective and c.deliberated < 0:
+        c.table = 1 if p.pooled else 0
+    elif (
+        p.meeting_share > 0.0
+        and cat.collective
+        and c.deliberated < 0
+        and takes_share(r, p.meeting_share)
+    ):
         c.desk = DELIBERATION  # 协商 (sim/levers/deliberation.py): a meeting first
         c.due = day + p.meeting_days
     else:
@@ -309,8 +327,8 @@ def close(X, day, r, resolved, closer):
     c.closed = day
     c.closer = closer
     reported = resolved
-    if p.paper_rate >= 0.0:  # 管理信息失真 (sim/levers/paper_resolution.py)
-        reported = resolved or uniform(X.streams[PAPER]) < p.paper_rate
+    if p.paper_today >= 0.0:  # 管理信息失真 (sim/levers/paper_resolution.py)
+        reported = resolved or uniform(X.streams[PAPER]) < p.paper_today
     c.reported_resolved = reported
     cat = X.cats[c.category]
     if resolved:
@@ -711,7 +729,9 @@ def settle_simple(X, stream, day, open_rows, takes, group_of_grid, hours, succes
 def escalate(X, day, r):
     """To the street office; a case no department can take is closed unresolved."""
     c = X.book[r]
-    if X.cats[c.category].route_len > c.route_pos:
+    if c.route_pos == 0:  # its first time at the street: the routes of the day
+        c.table = 1 if X.params[0].pooled else 0
+    if X.route_len[c.table, c.category] > c.route_pos:
         c.desk = STREET
         c.due = day
         c.failed_part = False
@@ -804,7 +824,7 @@ def silo_acceptance(X, rows):
     q = np.empty(rows.size)
     for i in range(rows.size):
         c = X.book[rows[i]]
-        unit[i] = X.route[c.category, c.route_pos]
+        unit[i] = X.route[c.table, c.category, c.route_pos]
         q[i] = X.units[unit[i]].acceptance
     return unit, q
 
@@ -834,7 +854,7 @@ def silo_forward(X, day, rows, u, claimed, unit, q):
 
 # ---------------------------------------------------------------- departments
 @nb.njit(cache=True)
-def handle_joint(X, day, rows, left, budget, centre_hours):
+def handle_joint(X, day, rows, left, daily_hours, budget, centre_hours):
     """Joint sessions (whistle, 1+N): every unit left on the route at once, time of the
     slowest. A unit books a session ahead, borrowing from coming days, as long as it is
     free within the horizon (the whistle's deadline: 报到; the centre's booking window).
@@ -843,26 +863,25 @@ def handle_joint(X, day, rows, left, budget, centre_hours):
     held = 0
     for r in rows:
         c = X.book[r]
-        cat, pos, kind = c.category, c.route_pos, c.joint
+        t, cat, pos, kind = c.table, c.category, c.route_pos, c.joint
         mediated = kind == MEDIATION
         if mediated and budget < 1.0:
             continue
         horizon = p.mediation_wait if mediated else p.whistle_deadline
-        end = X.cats[cat].route_len
+        end = X.route_len[t, cat]
         wait = 0.0
         for k in range(pos, end):
-            u = X.route[cat, k]
-            daily = X.units[u].hours
-            w = 0.0 if left[u] > 1e-9 else (-left[u] / daily if daily > 0 else 1e9)
+            pool = X.units[X.route[t, cat, k]].pool
+            daily = daily_hours[pool]
+            w = 0.0 if left[pool] > 1e-9 else (-left[pool] / daily if daily > 0 else 1e9)
             wait = max(wait, w)
         if wait >= horizon:
             continue
         days = 0
         for k in range(pos, end):
-            u = X.route[cat, k]
-            left[u] -= X.step_hours[cat, k]
-            X.hours[H_DEPARTMENT] += X.step_hours[cat, k]
-            days = max(days, X.step_days[cat, k])
+            left[X.units[X.route[t, cat, k]].pool] -= X.step_hours[t, cat, k]
+            X.hours[H_DEPARTMENT] += X.step_hours[t, cat, k]
+            days = max(days, X.step_days[t, cat, k])
         if mediated:
             budget -= 1.0
             held += 1
@@ -878,33 +897,37 @@ def handle_joint(X, day, rows, left, budget, centre_hours):
 def departments_handle(X, day, open_rows, budget, centre_hours):
     """职能部门 take cases from their queues while they have hours; joint work comes first.
 
-    Hours a unit overruns today are borrowed from tomorrow. Returns the sessions the
-    centre held and the sessions it has left.
+    Units whose hours are pooled (a workstation's members, once it forms) serve their
+    queues from one pool. Hours a pool overruns today are borrowed from tomorrow.
+    Returns the sessions the centre held and the sessions it has left.
     """
     units = X.units
+    daily = np.zeros(units.size)  # by pool: a pool is numbered by the unit that holds it
+    for u in range(units.size):
+        daily[units[u].pool] += units[u].hours
     left = np.empty(units.size)
     for u in range(units.size):
-        left[u] = units[u].hours - units[u].debt
+        left[u] = daily[u] - units[u].debt
     start_left = left.copy()
     joint = at_desk(X, open_rows, JOINT)
     no = np.zeros(joint.size, dtype=np.bool_)
     order = queue(X, joint, np.zeros(joint.size, dtype=np.int64), no, no)
-    held, budget = handle_joint(X, day, joint[order], left, budget, centre_hours)
+    held, budget = handle_joint(X, day, joint[order], left, daily, budget, centre_hours)
     rows = at_desk(X, open_rows, UNIT)
     m = rows.size
-    unit = np.empty(m, dtype=np.int64)
+    pool = np.empty(m, dtype=np.int64)
     cost = np.empty(m)
     need = np.empty(m, dtype=np.bool_)
     counted = np.empty(m, dtype=np.bool_)
     for i in range(m):
         c = X.book[rows[i]]
-        unit[i] = c.unit
-        cost[i] = X.step_hours[c.category, c.route_pos]
-        own = units[unit[i]].priority  # each department's own priorities (条)
+        pool[i] = units[c.unit].pool
+        cost[i] = X.step_hours[c.table, c.category, c.route_pos]
+        own = units[c.unit].priority  # each department's own priorities (条)
         need[i] = own == 2
         counted[i] = own == 1
-    order = queue(X, rows, unit, need, counted)
-    served, used = take_by_capacity(unit, cost, order, np.maximum(left, 0.0))
+    order = queue(X, rows, pool, need, counted)
+    served, used = take_by_capacity(pool, cost, order, np.maximum(left, 0.0))
     for u in range(units.size):
         left[u] -= used[u]
         units[u].debt = max(0.0, -left[u])
@@ -914,7 +937,7 @@ def departments_handle(X, day, open_rows, budget, centre_hours):
         if served[i]:
             c = X.book[rows[i]]
             c.state = IN_HANDLING
-            c.due = day + X.step_days[c.category, c.route_pos]
+            c.due = day + X.step_days[c.table, c.category, c.route_pos]
     return held, budget
 
 
@@ -927,14 +950,14 @@ def handling_finishes(X, day, open_rows):
         c = X.book[r]
         if c.state != IN_HANDLING or c.due > day:
             continue
-        cat, pos, kind = c.category, c.route_pos, c.joint
-        end = X.cats[cat].route_len
-        unit = X.route[cat, pos]
+        t, cat, pos, kind = c.table, c.category, c.route_pos, c.joint
+        end = X.route_len[t, cat]
+        unit = X.route[t, cat, pos]
         last = end if kind > 0 else pos + 1
         together = 1.0
         for k in range(pos, last):  # its step, or every step left for a joint session
-            for j in range(X.route_parts.shape[2]):
-                d = X.route_parts[cat, k, j]
+            for j in range(X.route_parts.shape[3]):
+                d = X.route_parts[t, cat, k, j]
                 if d >= 0:
                     together *= part_chance(
                         c, p.deliberation_gain, p.difficulty_weight, X.dept_success[d]

@@ -20,7 +20,24 @@ import numba as nb
 import numpy as np
 
 from sim import core
-from sim.levers import cadres, campaign, deliberation, emergency, mediation, mobilisation, whistle
+from sim.levers import (
+    cadres,
+    campaign,
+    deliberation,
+    emergency,
+    mediation,
+    mobilisation,
+    paper_resolution,
+    social_forces,
+    whistle,
+    workstation,
+)
+from sim.params import LEVER_NAMES
+
+# Lever codes: the index of each lever's start day, ramp and strength today in `Levers`.
+(WHISTLE, WORKSTATION, MEDIATION, CADRES_L, DELIBERATION, SOCIAL_FORCES_L, MOBILISATION,
+ PAPER, CAMPAIGN) = range(len(LEVER_NAMES))  # fmt: skip
+assert LEVER_NAMES[CADRES_L] == "cadres" and LEVER_NAMES[CAMPAIGN] == "campaign"
 
 # The levers' switches and knobs the phases read, and the day state they keep.
 LEVERS = np.dtype(
@@ -31,7 +48,8 @@ LEVERS = np.dtype(
         ("whistle", np.bool_),
         ("mediation", np.bool_),
         ("emergency", np.bool_),  # 战时: the shock window is open today
-        ("boost", np.float64),  # volunteering multiplier (mobilisation's `recruit`)
+        ("recruit", np.float64),  # mobilisation's multiplier on volunteering, at full strength
+        ("paper_rate", np.float64),
         ("online_detection", np.float64),
         ("online_growth", np.float64),
         ("emergency_factor", np.float64),
@@ -78,6 +96,12 @@ class Levers(NamedTuple):
     """The levers as the phases see them (empty arrays for a lever that is off)."""
 
     on: np.ndarray  # one LEVERS record
+    enabled: np.ndarray  # bool per lever (LEVER_NAMES order)
+    start: np.ndarray  # its start_day (reform timing)
+    ramp: np.ndarray  # its ramp_days
+    strength: np.ndarray  # today's strength: 0 before start_day, rising to 1 over the ramp
+    members: np.ndarray  # workstation: its member departments
+    organ_cost: np.ndarray  # cadres: hours a day each unit gives up at full strength
     chain: np.ndarray  # HELPER records, in the order they try
     takes: np.ndarray  # [helper, category]: which cases it may take
     member: np.ndarray  # mobilisation: in the grid's online group
@@ -93,10 +117,35 @@ class Levers(NamedTuple):
 
 
 @nb.njit(cache=True)
+def strength(L, lever, day):
+    """A reform's strength on a day: 0 before its start_day, then rising linearly to 1
+    over its ramp_days (1 at once without a ramp)."""
+    if not L.enabled[lever] or day < L.start[lever]:
+        return 0.0
+    if L.ramp[lever] <= 0:
+        return 1.0
+    return min(1.0, (day - L.start[lever] + 1) / L.ramp[lever])
+
+
+@nb.njit(cache=True)
 def begin_day(X, L, day):
-    """The day's windows: an emergency (平时 / 战时) and a campaign (运动型治理)."""
+    """The day's reforms and windows: each lever's strength today (reform timing), the
+    workstation forming, cadres' hours taken from their organs, the party members'
+    first day, an emergency (平时 / 战时) and a campaign (运动型治理)."""
+    before = L.strength.copy()
+    for k in range(L.strength.size):
+        L.strength[k] = strength(L, k, day)
+    s = L.strength
+    if L.enabled[WORKSTATION]:
+        workstation.apply(X, L, day, L.members, X.params[0].workstation, s[WORKSTATION] > 0)
+    if L.enabled[CADRES_L]:
+        cadres.apply(X, L, s[CADRES_L])
+    if L.enabled[MOBILISATION] and before[MOBILISATION] == 0.0 and s[MOBILISATION] > 0.0:
+        mobilisation.start(X, L)
+    deliberation.apply(X, s[DELIBERATION])
+    paper_resolution.apply(X, L.on[0].paper_rate, s[PAPER])
     emergency.apply(X, L, day)
-    campaign.apply(X, L, day)
+    campaign.apply(X, L, day, s[CAMPAIGN])
 
 
 @nb.njit(cache=True)
@@ -145,6 +194,8 @@ def needs_arise(X, L, day, open_rows, pending):
     p_res, p_cats, p_sev, p_diff, p_other = pending
     spread = core.append_needs(X, day, p_res, p_cats, p_sev, p_diff, p_other)
     X.tally[core.T_SPREAD] += spread.size
+    for r in spread:
+        X.book[r].spread = True
     return np.concatenate((open_rows, new, spread))
 
 
@@ -161,11 +212,11 @@ def residents_voice(X, L, day, open_rows):
 def needs_are_found(X, L, day, open_rows):
     """Online groups (线上组群), cadres as probes and on home visits (探头, 入户), and grid
     workers on patrol (巡查) find needs nobody voiced."""
-    on = L.on[0]
-    if on.mobilisation:
-        mobilisation.detect(X, L, day, open_rows)
-    if on.cadres:
-        cadres.detect(X, L, day, open_rows)
+    s = L.strength
+    if s[MOBILISATION] > 0.0:
+        mobilisation.detect(X, L, day, open_rows, s[MOBILISATION])
+    if s[CADRES_L] > 0.0:
+        cadres.detect(X, L, day, open_rows, s[CADRES_L])
     if X.params[0].gw_per_grid > 0:
         core.patrol(X, day, open_rows)
 
@@ -174,11 +225,13 @@ def needs_are_found(X, L, day, open_rows):
 def the_grid_settles(X, L, day, open_rows):
     """协商 meetings are held; helpers try simple cases (the retry chain); grid workers
     settle what they can and escalate the rest."""
-    if L.on[0].deliberation:
+    if L.strength[DELIBERATION] > 0.0:
         deliberation.meet(X, L, day, open_rows)
     for i in range(L.chain.size):
         helper = L.chain[i]
         group, hours = helper_hours(X, L, helper.kind)
+        if not hours.any():  # not started yet (reform timing), or nobody to send
+            continue
         used = core.settle_simple(
             X, helper.stream, day, open_rows, L.takes[i], group, hours, helper.success,
             helper.closer, helper.bit,
@@ -190,12 +243,15 @@ def the_grid_settles(X, L, day, open_rows):
 
 @nb.njit(cache=True)
 def helper_hours(X, L, kind):
-    """A helper's hours today and the group of grids they serve (per grid or community)."""
+    """A helper's hours today and the group of grids they serve (per grid or community):
+    none before its lever starts, and as much as the reform has reached while it ramps."""
+    s = L.strength
     if kind == VOLUNTEERS:
-        return np.arange(X.grids.size), L.on[0].volunteer_hours * L.volunteers
+        teams = L.on[0].volunteer_hours * L.volunteers * (s[MOBILISATION] > 0)
+        return np.arange(X.grids.size), teams
     if kind == SOCIAL_FORCES:
-        return L.community_of_grid, L.social_hours
-    return np.arange(X.grids.size), cadres.today_hours(L) * L.on[0].case_share
+        return L.community_of_grid, social_forces.today_hours(L.social_hours, s[SOCIAL_FORCES_L])
+    return np.arange(X.grids.size), cadres.today_hours(L, s[CADRES_L]) * L.on[0].case_share
 
 
 @nb.njit(cache=True)
@@ -204,19 +260,20 @@ def the_street_routes_and_departments_handle(X, L, day, open_rows):
     the rest go into the silo (条块分割), where the cadres' bridge raises acceptance.
     Departments (条) handle joint sessions first, then their own queues; handling that
     ends today succeeds or not."""
-    on = L.on[0]
+    on, s = L.on[0], L.strength
     rows, u = core.street_due(X, day, open_rows)
     claimed = np.zeros(rows.size, dtype=np.bool_)
-    if on.mediation:
-        mediation.route(X, L, day, rows, u, claimed)
-    if on.whistle:
-        on.whistles += whistle.route(X, L, day, rows, u, claimed)
+    if s[MEDIATION] > 0.0:
+        mediation.route(X, L, day, rows, u, claimed, s[MEDIATION])
+    if s[WHISTLE] > 0.0:
+        on.whistles += whistle.route(X, L, day, rows, u, claimed, s[WHISTLE])
     unit, p = core.silo_acceptance(X, rows)
-    if on.cadres:
+    if s[CADRES_L] > 0.0:
         cadres.bridge(X, L, rows, unit, p)
     core.silo_forward(X, day, rows, u, claimed, unit, p)
-    # the centre's sessions accrue (a small street has less than one a day)
-    on.centre_budget = min(max(1.0, on.sessions_per_day), on.centre_budget + on.sessions_per_day)
+    if s[MEDIATION] > 0.0:  # the centre's sessions accrue (a small street: < 1 a day)
+        spd = on.sessions_per_day
+        on.centre_budget = min(max(1.0, spd), on.centre_budget + spd)
     held, on.centre_budget = core.departments_handle(
         X, day, open_rows, on.centre_budget, on.hours_per_session
     )
@@ -229,7 +286,8 @@ def residents_respond(X, L, day, open_rows):
     """Word of mouth moves trust along ties; residents volunteer; the day's books close.
     Returns the cases still open."""
     core.trust_spreads(X)
-    core.residents_volunteer(X, L.on[0].boost, L.volunteers)
+    boost = 1.0 + (L.on[0].recruit - 1.0) * L.strength[MOBILISATION]  # 1 before it starts
+    core.residents_volunteer(X, boost, L.volunteers)
     open_rows = core.end_of_day(X, open_rows)
     record(X, L, day)
     return open_rows
@@ -273,3 +331,5 @@ def record(X, L, day):
     row[18] = staff
     row[19] = X.hours.sum()
     row[20] = L.on[0].emergency
+    for a in range(X.hours.size):  # each actor's hours so far (sim/metrics.py ACTORS)
+        row[21 + a] = X.hours[a]

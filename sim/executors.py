@@ -41,6 +41,7 @@ class Task:
     days: int | None = None
     keep_daily: bool = True
     meta: dict = field(default_factory=dict, hash=False, compare=False)
+    periods: tuple[tuple[int, int], ...] = ()  # windows [A, B) of elapsed days
 
 
 @dataclass
@@ -50,6 +51,7 @@ class Outcome:
     daily: Any = None  # pandas DataFrame or None
     error: str | None = None  # "ExcType: message"
     traceback: str | None = None
+    periods: dict | None = None  # "A:B" -> figures of that window
 
     @property
     def ok(self) -> bool:
@@ -61,8 +63,11 @@ def run_task(task: Task) -> Outcome:
     from sim.experiments import run
 
     try:
-        r = run(task.params, seed=task.seed, days=task.days, daily=task.keep_daily)
-        return Outcome(task, r.summary, r.daily if task.keep_daily else None)
+        r = run(
+            task.params, seed=task.seed, days=task.days, daily=task.keep_daily,
+            periods=task.periods,
+        )  # fmt: skip
+        return Outcome(task, r.summary, r.daily if task.keep_daily else None, periods=r.periods)
     except Exception as e:  # recorded and listed; the batch goes on
         return Outcome(task, error=f"{type(e).__name__}: {e}", traceback=traceback.format_exc())
 

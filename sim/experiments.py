@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from sim.metrics import summary
+from sim.metrics import summary, window
 from sim.model import CoGovModel
 from sim.params import Scenario
 
@@ -17,6 +17,7 @@ class RunResult:
     daily: pd.DataFrame  # one row per day
     summary: dict  # headline figures of the run
     model: CoGovModel | None = None
+    periods: dict = field(default_factory=dict)  # "A:B" -> the figures of days A+1..B
 
     @property
     def summary_frame(self) -> pd.DataFrame:
@@ -37,11 +38,13 @@ def run(
     keep_model: bool = False,
     on_day=None,
     daily: bool = True,
+    periods: tuple[tuple[int, int], ...] = (),
 ) -> RunResult:
     """Run one replication; tidy daily series and a summary, tagged with scenario and seed.
 
     `on_day(model)` is called after each day (progress bars, live views); `daily=False`
-    skips building the daily frame (sweeps that keep only summaries).
+    skips building the daily frame (sweeps that keep only summaries); `periods`, windows
+    [A, B) of elapsed days, adds their figures (`sim.metrics.window`) as `periods["A:B"]`.
     """
     model = CoGovModel(params, seed=seed, community=community)
     if on_day is None:
@@ -61,7 +64,8 @@ def run(
         "scenario_hash": params.digest(),
         **summary(model),
     }
-    return RunResult(daily=frame, summary=out, model=model if keep_model else None)
+    windows = {f"{a}:{b}": window(model, a, b) for a, b in periods}
+    return RunResult(frame, out, model if keep_model else None, windows)
 
 
 def run_many(

@@ -119,7 +119,7 @@ DAILY_REPORTERS = {
 FLOWS = ("arisen", "taken_in", "resolved", "closed_unresolved", "lost", "conflicts", "satisfied")
 
 
-FLOATS = ("mean_trust", "staff_hours", "total_hours")
+FLOATS = ("mean_trust", "staff_hours", "total_hours", *(f"hours_{a}" for a in ACTORS))
 
 
 class _Columns(dict):
@@ -191,5 +191,110 @@ def summary(m) -> dict:
         "lost": t.lost,
         "open": int(counts[: State.IN_HANDLING + 1].sum()),
         "days": m.day,
+    }
+    return out
+
+
+# ---------------------------------------------------------------- a window of days
+# Which cases each figure of a window [first, last) counts (days first+1 ... last):
+#   taken in within it: resolution, reported resolution, bounces and hand-offs per case,
+#     taken_in, voiced, detected, conflicts, duplicate reports;
+#   arisen within it: needs met (resolved by its end), silent needs (detection's base),
+#     spread disputes;
+#   closed within it: satisfaction (lost cases count), on time, days to resolve, resolved,
+#     closed unresolved, lost, resolutions per 100 hours;
+#   at its last day: backlog, latent needs, open cases, mean trust, participation;
+#   summed over its days: overload days, hours.
+WINDOW_BASIS = {
+    "taken in within the window": (
+        "resolution_rate", "reported_resolution_rate", "bounces_per_case", "handoffs_per_case",
+        "taken_in", "voiced", "detected", "conflicts", "duplicate_reports",
+    ),
+    "arisen within the window": ("needs_met_rate", "detection_rate", "arisen", "spread_disputes"),
+    "closed within the window": (
+        "satisfaction_rate", "on_time_rate", "mean_days_to_resolve", "median_days_to_resolve",
+        "resolved", "closed_unresolved", "lost", "lost_cases",
+        "resolutions_per_100_staff_hours", "resolutions_per_100_total_hours",
+    ),
+    "at the window's last day": (
+        "backlog", "latent_at_end", "open", "mean_trust", "participation_rate",
+    ),
+    "summed over the window's days": ("overload_days", "staff_hours", "total_hours"),
+}  # fmt: skip
+
+
+def window(m, first: int, last: int) -> dict:
+    """Every summary figure for the window [first, last) of elapsed days, i.e. days
+    first+1 ... last (day 1 is the first day); [0, days) is the whole run, and gives
+    exactly `summary`. Which cases each figure counts: `WINDOW_BASIS`."""
+    if not 0 <= first < last <= m.day:
+        raise ValueError(f"period [{first}, {last}): needs 0 <= first < last <= {m.day} (days run)")
+    b = m.book
+    n = b.n
+    state, closed = b.state[:n], b.closed[:n]
+    taken_day, arisen = b.taken_in[:n], b.arisen[:n]
+    channel = b.channel[:n]
+
+    def within(day):
+        return (day > first) & (day <= last)
+
+    taken = (taken_day >= 0) & within(taken_day)
+    born = within(arisen)
+    ended = (state >= State.RESOLVED) & within(closed)
+    res = state == State.RESOLVED
+    res_by_end = res & (closed <= last)
+    resolved_in = ended & res
+    days = (closed - arisen)[resolved_in]
+    deadline = m.cat_deadline[b.category[:n][resolved_in]]
+    on_time = (closed - taken_day)[resolved_in] <= deadline
+    detect = np.isin(channel, [Channel.PATROL, Channel.PROBE, Channel.VISIT, Channel.ONLINE])
+    voiced_on_arrival = (channel == Channel.VOICED) & (taken_day == arisen)
+    d = m.daily  # the daily record: levels at the last day, sums and differences of totals
+    at = d.iloc[last - 1]
+    before = d.iloc[first - 1] if first > 0 else None
+
+    def over(col):
+        return float(at[col] - (before[col] if before is not None else 0.0))
+
+    hours = {a: over(f"hours_{a}") for a in ACTORS}
+    staff, total = sum(hours[a] for a in STAFF), sum(hours.values())
+    n_taken = int(taken.sum())
+    resolved = int(resolved_in.sum())
+    out = {
+        "resolution_rate": _ratio((taken & res_by_end).sum(), n_taken),
+        "reported_resolution_rate": _ratio(
+            (taken & b.reported_resolved[:n] & (closed <= last) & (closed >= 0)).sum(), n_taken
+        ),
+        "needs_met_rate": _ratio((born & res_by_end).sum(), born.sum()),
+        "satisfaction_rate": _ratio((ended & b.satisfied[:n]).sum(), ended.sum()),
+        "detection_rate": _ratio((taken & detect).sum(), (born & ~voiced_on_arrival).sum()),
+        "mean_days_to_resolve": float(days.mean()) if days.size else float("nan"),
+        "median_days_to_resolve": float(np.median(days)) if days.size else float("nan"),
+        "on_time_rate": _ratio(on_time.sum(), resolved),
+        "bounces_per_case": _ratio(int(b.bounces[:n][taken].sum()), n_taken),
+        "handoffs_per_case": _ratio(int(b.handoffs[:n][taken].sum()), n_taken),
+        "lost_cases": int((ended & (state == State.LOST)).sum()),
+        "backlog": int(at["backlog"]),
+        "latent_at_end": int(at["latent"]),
+        "conflicts": int((taken & (channel == Channel.CONFLICT)).sum()),
+        "spread_disputes": int((born & b.spread[:n]).sum()),
+        "duplicate_reports": int(np.maximum(b.reports[:n][taken].astype(np.int64) - 1, 0).sum()),
+        "mean_trust": float(at["mean_trust"]),
+        "participation_rate": float(at["participation_rate"]),
+        "overload_days": int(d["overloaded_grids"].iloc[first:last].sum()),
+        "staff_hours": staff,
+        "total_hours": total,
+        **{f"hours_{a}": h for a, h in hours.items()},
+        "resolutions_per_100_staff_hours": _ratio(100 * resolved, staff),
+        "resolutions_per_100_total_hours": _ratio(100 * resolved, total),
+        "arisen": int(born.sum()),
+        "taken_in": n_taken,
+        "voiced": int((taken & (channel == Channel.VOICED)).sum()),
+        "detected": int((taken & detect).sum()),
+        "resolved": resolved,
+        "closed_unresolved": int((ended & (state == State.CLOSED_UNRESOLVED)).sum()),
+        "lost": int((ended & (state == State.LOST)).sum()),
+        "open": int(at["open"]),
+        "days": last - first,
     }
     return out

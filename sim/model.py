@@ -21,7 +21,7 @@ from sim.agents import Department, GovernanceCentre, GridWorker, Resident, Stree
 from sim.cases import CaseBook, Desk, State
 from sim.levers import RETRY_CHAIN, build_levers
 from sim.metrics import Tally, daily_columns, daily_frame
-from sim.params import Scenario
+from sim.params import LEVER_NAMES, Scenario
 from sim.rng import seed_streams
 
 # Setup draws (the graph, initial trust, party members, online groups) use numpy
@@ -87,7 +87,7 @@ class CoGovModel(mesa.Model):
         for lv in self.levers:
             if hasattr(lv, "setup"):
                 lv.setup()
-        self.cat_table["route_len"] = self.route_len  # the workstation may have changed it
+        self._build_routes()  # the workstation may have added its own
         self.param_table = self._param_record()
         self._room = self._room_per_day()
         self.L = self._lever_view()
@@ -117,7 +117,7 @@ class CoGovModel(mesa.Model):
         self.dept_hours_per_case = np.array([d.hours_per_case for d in depts])
         self.dept_days = np.array([d.handling_days for d in depts], dtype=np.int64)
         own = [[(self.dept_index[d], [self.dept_index[d]]) for d in c.departments] for c in cats]
-        self.set_routes(own)  # each department does its own part
+        self.routes = [own, own]  # each department does its own part (table 1: workstation)
 
     def __getattr__(self, name: str):
         """Columns of the category, unit and grid tables: `cat_deadline`, `unit_hours`,
@@ -141,25 +141,30 @@ class CoGovModel(mesa.Model):
     def overloaded(self) -> np.ndarray:
         return self.grid_table["overloaded"]
 
-    def set_routes(self, routes: list[list[tuple[int, list[int]]]]) -> None:
-        """Each category's route: ordered steps (unit, the departments whose parts it does).
+    def _build_routes(self) -> None:
+        """Each category's route, per table (0: the departments'; 1: once the workstation
+        forms): ordered steps (unit, the departments whose parts it does).
 
         A department does its own part; the workstation does all its members' parts in
         one step. A step costs what its parts add up to and lasts as long as the slowest.
+        A case keeps the table of the day it first reaches the street office.
         """
-        width = max(1, max(len(r) for r in routes)) + 1
-        depth = max(1, max((len(parts) for r in routes for _, parts in r), default=1))
-        self.route = np.full((len(routes), width), -1, dtype=np.int64)
-        self.route_parts = np.full((len(routes), width, depth), -1, dtype=np.int64)
-        for c, r in enumerate(routes):
-            for k, (unit, parts) in enumerate(r):
-                self.route[c, k] = unit
-                self.route_parts[c, k, : len(parts)] = parts
-        self.route_len = (self.route >= 0).sum(axis=1)
+        tables = self.routes
+        n_cat = len(tables[0])
+        width = max(1, max(len(r) for routes in tables for r in routes)) + 1
+        depth = max(1, max((len(p) for rs in tables for r in rs for _, p in r), default=1))
+        self.route = np.full((2, n_cat, width), -1, dtype=np.int64)
+        self.route_parts = np.full((2, n_cat, width, depth), -1, dtype=np.int64)
+        for t, routes in enumerate(tables):
+            for c, r in enumerate(routes):
+                for k, (unit, parts) in enumerate(r):
+                    self.route[t, c, k] = unit
+                    self.route_parts[t, c, k, : len(parts)] = parts
+        self.route_len = (self.route >= 0).sum(axis=2)
         has = self.route_parts >= 0
         at = np.maximum(self.route_parts, 0)
-        self.step_hours = np.where(has, self.dept_hours_per_case[at], 0.0).sum(axis=2)
-        self.step_days = np.where(has, self.dept_days[at], 0).max(axis=2)
+        self.step_hours = np.where(has, self.dept_hours_per_case[at], 0.0).sum(axis=3)
+        self.step_days = np.where(has, self.dept_days[at], 0).max(axis=3)
 
     def _setup_staff(self):
         p = self.params
@@ -180,7 +185,8 @@ class CoGovModel(mesa.Model):
         self.units = list(self.departments)  # the workstation may join
         scale = self.community.n / 10_000  # capacities are per 10,000 households
         u = self.unit_table = np.zeros(len(p.departments), dtype=core.UNIT_ROW)
-        u["hours"] = [d.hours_per_day * scale for d in p.departments]
+        u["hours"] = u["base"] = [d.hours_per_day * scale for d in p.departments]
+        u["pool"] = np.arange(len(p.departments))
         u["acceptance"] = [d.acceptance for d in p.departments]
         codes = {"fifo": 0, "counted_first": 1, "need_first": 2}
         u["priority"] = [codes[d.priority] for d in p.departments]
@@ -194,7 +200,9 @@ class CoGovModel(mesa.Model):
         """Register a new handling unit (the workstation); returns its index."""
         self.units.append(agent)
         row = np.zeros(1, dtype=core.UNIT_ROW)
-        row["hours"], row["acceptance"], row["premium"] = hours, acceptance, premium
+        row["hours"] = row["base"] = hours
+        row["acceptance"], row["premium"] = acceptance, premium
+        row["pool"] = len(self.units) - 1
         self.unit_table = np.concatenate([self.unit_table, row])  # first come, first served
         return len(self.units) - 1
 
@@ -227,8 +235,9 @@ class CoGovModel(mesa.Model):
             volunteer_dropout=r.volunteer_dropout,
             difficulty_weight=p.difficulty.weight,
             deliberation_gain=lv.deliberation.success_gain if lv.deliberation.enabled else 0.0,
-            meeting_days=lv.deliberation.meeting_days if lv.deliberation.enabled else -1,
-            paper_rate=lv.paper_resolution.rate if lv.paper_resolution.enabled else -1.0,
+            meeting_days=lv.deliberation.meeting_days,
+            meeting_share=0.0,  # set each morning (day.begin_day)
+            paper_today=-1.0,
             info_loss=so.info_loss,
             max_bounces=so.max_bounces,
             forward_days=so.forward_days,
@@ -278,6 +287,7 @@ class CoGovModel(mesa.Model):
                 units=self.unit_table,
                 grids=self.grid_table,
                 route=self.route,
+                route_len=self.route_len,
                 route_parts=self.route_parts,
                 step_hours=self.step_hours,
                 step_days=self.step_days,
@@ -357,7 +367,8 @@ class CoGovModel(mesa.Model):
             lv.mediation,
         )
         knobs = dict(
-            boost=mob.recruit if mob.enabled else 1.0,
+            recruit=mob.recruit if mob.enabled else 1.0,
+            paper_rate=lv.paper_resolution.rate,
             online_detection=mob.online_detection,
             online_growth=mob.online_growth,
             emergency_factor=mob.emergency_factor,
@@ -405,8 +416,15 @@ class CoGovModel(mesa.Model):
             built.get(k) for k in ("CadresLever", "MobilisationLever", "SocialForcesLever")
         )
         none_b, none_f, none_i = np.zeros(0, bool), np.zeros(0), np.zeros(0, np.int64)
+        ws_x = built.get("WorkstationLever")
         return day.Levers(
             on=on,
+            enabled=np.array([getattr(lv, k).enabled for k in LEVER_NAMES]),
+            start=np.array([getattr(lv, k).start_day for k in LEVER_NAMES], dtype=np.int64),
+            ramp=np.array([getattr(lv, k).ramp_days for k in LEVER_NAMES], dtype=np.int64),
+            strength=np.zeros(len(LEVER_NAMES)),
+            members=ws_x.members if ws_x else none_i,
+            organ_cost=cad_x.organ_cost if cad_x else np.zeros(len(self.units)),
             chain=np.array(chain, dtype=day.HELPER),
             takes=np.array(takes, dtype=bool).reshape(len(chain), len(self.params.categories)),
             member=mob_x.member if mob_x else none_b,
@@ -490,4 +508,5 @@ DAILY = (
     "staff_hours",
     "total_hours",
     "emergency",
+    *(f"hours_{a}" for a in core.ACTORS),
 )

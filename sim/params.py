@@ -209,6 +209,14 @@ class StreetOfficeParams(Frozen):
 # ---------------------------------------------------------------- levers
 class Lever(Frozen):
     enabled: bool = False
+    start_day: Annotated[int, Field(ge=0, le=3650)] = Field(
+        0, description="reform timing: the lever acts from this day on (0: from the start)"
+    )
+    ramp_days: Annotated[int, Field(ge=0, le=3650)] = Field(
+        0,
+        description="its strength grows linearly to full over these days from start_day "
+        "(0: full at once); see docs/model.md for what strength means per lever",
+    )
 
 
 class Whistle(Lever):
@@ -229,7 +237,20 @@ class Whistle(Lever):
     )
 
 
-class Workstation(Lever):
+class SwitchOnly(Lever):
+    """A lever without a strength to ramp: it switches on at `start_day`."""
+
+    @model_validator(mode="after")
+    def _no_ramp(self) -> SwitchOnly:
+        if self.ramp_days:
+            raise ValueError(
+                f"ramp_days: {type(self).__name__.lower()} switches on at start_day and has "
+                f"no strength to ramp (give 0, got {self.ramp_days})"
+            )
+        return self
+
+
+class Workstation(SwitchOnly):
     """一体化工作站, 一支队伍管执法: one team for its member departments."""
 
     departments: tuple[str, ...] = ("market", "urban", "fire", "emergency")
@@ -348,7 +369,7 @@ class PaperResolution(Lever):
     rate: Prob = 0.3
 
 
-class Campaign(Lever):
+class Campaign(SwitchOnly):
     """运动型治理: a window in which one category jumps every queue."""
 
     category: str = "sanitation"

@@ -125,12 +125,13 @@ def test_workstation_step_costs_what_its_parts_add_up_to(solo_small):
     hours = {d.name: d.hours_per_case for d in solo_small.departments}
     days = {d.name: d.handling_days for d in solo_small.departments}
     market_order = cats.index("market_order")  # market + urban: one workstation step
-    assert m.route_len[market_order] == 1
-    assert m.step_hours[market_order, 0] == hours["market"] + hours["urban"]
-    assert m.step_days[market_order, 0] == max(days["market"], days["urban"])
+    ws = 1  # the routes once the workstation has formed
+    assert m.route_len[ws, market_order] == 1 and m.route_len[0, market_order] == 2
+    assert m.step_hours[ws, market_order, 0] == hours["market"] + hours["urban"]
+    assert m.step_days[ws, market_order, 0] == max(days["market"], days["urban"])
     infra = cats.index("infrastructure")  # urban (workstation), then housing
-    assert m.route_len[infra] == 2
-    assert m.step_hours[infra, 1] == hours["housing"]
+    assert m.route_len[ws, infra] == 2
+    assert m.step_hours[ws, infra, 1] == hours["housing"]
 
 
 def test_an_isolated_household_gains_nothing_from_deliberation():

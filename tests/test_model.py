@@ -7,6 +7,7 @@ import pytest
 import sim
 from sim.cases import Closer, Joint, State
 from sim.model import CoGovModel
+from sim.params import SwitchOnly
 from sim.presets import CHORUS_LEVERS
 
 ALL_ON = {
@@ -64,8 +65,8 @@ def _tweak(params) -> dict:
     changed = {}
     for name, field in type(params).model_fields.items():
         value = getattr(params, name)
-        if name == "enabled":
-            continue
+        if name == "enabled" or (name == "ramp_days" and isinstance(params, SwitchOnly)):
+            continue  # (a switch-only lever refuses any ramp)
         if isinstance(value, bool):
             changed[name] = not value
         elif isinstance(value, float):

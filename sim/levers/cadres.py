@@ -26,18 +26,26 @@ def _apportion(n: int, weights: np.ndarray) -> np.ndarray:
 
 
 @nb.njit(cache=True)
-def today_hours(L):
-    """Each grid's cadre-hours today (战时: more, with mobilisation on)."""
+def today_hours(L, strength):
+    """Each grid's cadre-hours today: as many cadres as the reform has sent so far
+    (`strength`), more in an emergency (战时) with mobilisation on."""
     on = L.on[0]
     factor = on.emergency_factor if on.emergency and on.mobilisation else 1.0
-    return L.cadre_hours * factor
+    return L.cadre_hours * factor * strength
 
 
 @nb.njit(cache=True)
-def detect(X, L, day, open_rows):
+def apply(X, L, strength):
+    """Their organs give up a share of the cadres' hours from their case hours."""
+    for u in range(X.units.size):
+        X.units[u].hours = X.units[u].base - L.organ_cost[u] * strength
+
+
+@nb.njit(cache=True)
+def detect(X, L, day, open_rows, strength):
     """探头 and 入户: probe for silent needs; visit homes (trust, and what they hear)."""
     s, on = X.streams[core.CADRES], L.on[0]
-    hours = today_hours(L)
+    hours = today_hours(L, strength)
     X.hours[core.H_CADRE] += hours.sum()  # every cadre hour of the day, counted once here
     for r in open_rows:  # 探头: each cadre-hour in the grid is a chance to notice
         c = X.book[r]
@@ -93,10 +101,13 @@ class CadresLever:
             for i, h in enumerate(homes)
         ]
         self.bridge = np.zeros((n_grids, len(m.units)), dtype=bool)
+        self.organ_cost = np.zeros(len(m.units))
         pooled = getattr(m, "pooled_into", {})
-        for c in m.cadres:
-            unit = pooled.get(c.home.unit, c.home.unit)
-            self.bridge[c.grid, unit] = True
+        for c in m.cadres:  # the bridge reaches the home organ, and its workstation if any
+            self.bridge[c.grid, c.home.unit] = True
+            self.bridge[c.grid, pooled.get(c.home.unit, c.home.unit)] = True
             # the organ gives up part of these hours (its street office's case hours)
-            m.unit_hours[unit] = max(0.0, m.unit_hours[unit] - p.organ_cost * c.hours_per_day)
+            self.organ_cost[c.home.unit] += p.organ_cost * c.hours_per_day
+        base = m.unit_table["base"]
+        self.organ_cost = np.minimum(self.organ_cost, base)  # an organ cannot give more
         self.paired_hours = hours_by(m.cadres, n=n_grids)  # 包小区: cadres serve their grid

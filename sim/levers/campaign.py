@@ -6,10 +6,10 @@ import numba as nb
 
 
 @nb.njit(cache=True)
-def apply(X, L, day):
+def apply(X, L, day, strength):
     on = L.on[0]
     if on.campaign_category >= 0:
-        inside = on.campaign_start <= day < on.campaign_end
+        inside = on.campaign_start <= day < on.campaign_end and strength > 0.0
         X.cats[on.campaign_category].priority = 1 if inside else 0
 
 

@@ -16,6 +16,13 @@ from sim.rng import uniform
 
 
 @nb.njit(cache=True)
+def apply(X, strength):
+    """While the reform ramps up, a share `strength` of collective cases go to a meeting
+    (`core.take_in` reads it); 0 before it starts."""
+    X.params[0].meeting_share = strength
+
+
+@nb.njit(cache=True)
 def meet(X, L, day, open_rows):
     """Meetings due today: the other households the need touches (the raiser's ties in
     its grid) join with chance join x trust. The grid worker chairs: hours taken from

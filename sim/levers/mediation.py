@@ -11,12 +11,15 @@ from sim import core
 
 
 @nb.njit(cache=True)
-def route(X, L, day, rows, u, claimed):
-    """Claim the disputes the N departments handle, before they enter the silo."""
+def route(X, L, day, rows, u, claimed, strength):
+    """Claim the disputes the N departments handle, before they enter the silo (a
+    share `strength` of them while the reform ramps up)."""
     for i in range(rows.size):
         r = rows[i]
         c = X.book[r]
         if claimed[i] or not L.eligible[c.category] or c.route_pos != 0:
+            continue
+        if not core.takes_share(r, strength):
             continue
         claimed[i] = True
         core.hand_off_joint(

@@ -25,14 +25,28 @@ def join(indptr, indices, member, hears, h):
 
 
 @nb.njit(cache=True)
-def detect(X, L, day, open_rows):
+def start(X, L):
+    """管理好"双报到"党员: on the first day, registered party members volunteer."""
+    for h in range(X.homes.size):
+        home = X.homes[h]
+        if home.party_member:
+            home.participated = True
+            if not home.volunteer:
+                home.volunteer = True
+                L.volunteers[home.grid] += 1
+
+
+@nb.njit(cache=True)
+def detect(X, L, day, open_rows, strength):
     """The group grows along ties (a household joins with chance `online_growth` x the
-    share of its ties already in it, by thinning), then surfaces silent needs it hears."""
+    share of its ties already in it, by thinning), then surfaces silent needs it hears
+    (as often as the reform has reached: `strength`)."""
     s, on = X.streams[core.MOBILISATION], L.on[0]
     for h in bernoulli_subset(s, L.member.size, on.online_growth):
         if uniform(s) < core.share_tied(X, h, L.member) and not L.member[h]:
             join(X.indptr, X.indices, L.member, L.hears, h)
-    p = min(1.0, on.online_detection * (on.emergency_factor if on.emergency else 1.0))
+    p = on.online_detection * strength * (on.emergency_factor if on.emergency else 1.0)
+    p = min(1.0, p)
     for r in open_rows:
         c = X.book[r]
         if c.state != core.LATENT:
@@ -55,8 +69,6 @@ class MobilisationLever:
 
         m = self.model
         res = m.residents
-        res.volunteer |= res.party_member  # 管理好"双报到"党员
-        res.participated |= res.party_member
         n = m.community.n
         rng = setup_rng(m.seed, "mobilisation")
         self.member = res.party_member | (rng.random(n) < self.p.online_members)

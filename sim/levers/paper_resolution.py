@@ -2,7 +2,15 @@
 reported upward as resolved. Satisfaction and trust follow the true outcome.
 
 Where it acts: `sim/core.py` `close` reports a closure as resolved if it is, or
-with chance `rate` whatever happened (stream `paper_resolution`)."""
+with chance `rate` whatever happened (stream `paper_resolution`); `apply` sets the
+day's rate (x strength while it ramps up; off before `start_day`)."""
+
+import numba as nb
+
+
+@nb.njit(cache=True)
+def apply(X, rate, strength):
+    X.params[0].paper_today = rate * strength if strength > 0.0 else -1.0
 
 
 class PaperResolutionLever:

@@ -1,6 +1,7 @@
 """社会组织 / 驻区企业 (三(一)): purchased services (政府购买服务) add hours for
 service categories in each community: a helper of the retry chain."""
 
+import numba as nb
 import numpy as np
 
 from sim.agents import SocialOrganisation
@@ -22,3 +23,9 @@ class SocialForcesLever:
         ]
         self.hours = np.full(n_comm, self.p.hours_per_day)
         self.community_of_grid = m.community.grid_community.astype(np.int64)
+
+
+@nb.njit(cache=True)
+def today_hours(hours, strength):
+    """Their hours today: as many as the purchase has reached (`strength`)."""
+    return hours * strength

@@ -10,8 +10,9 @@ from sim import core
 
 
 @nb.njit(cache=True)
-def route(X, L, day, rows, u, claimed):
-    """Claim the cases to whistle for; returns how many whistles were blown."""
+def route(X, L, day, rows, u, claimed, strength):
+    """Claim the cases to whistle for (a share `strength` of them while the reform ramps
+    up); returns how many whistles were blown."""
     on = L.on[0]
     blown = 0
     for i in range(rows.size):
@@ -19,8 +20,9 @@ def route(X, L, day, rows, u, claimed):
             continue
         r = rows[i]
         c = X.book[r]
-        remaining = X.cats[c.category].route_len - c.route_pos
-        if c.bounces >= on.after_bounces or (on.multi_department and remaining >= 2):
+        remaining = X.route_len[c.table, c.category] - c.route_pos
+        eligible = c.bounces >= on.after_bounces or (on.multi_department and remaining >= 2)
+        if eligible and core.takes_share(r, strength):
             claimed[i] = True
             blown += 1
             core.hand_off_joint(X, day, r, u[i, 0], u[i, 1], core.WHISTLE, on.whistle_acceptance)

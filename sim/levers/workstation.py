@@ -6,9 +6,24 @@ named `acceptance` (一体化领导), and draws on the members' pooled hours. It
 does every member's part the case needs: the hours add up, it lasts as long as
 the slowest part, and it succeeds as the parts would together, with the
 `coordination` premium (sim/difficulty.py).
+
+It forms on `start_day` (`apply`, each morning): from then the members' hours are
+one pool, and cases reaching the street office take the workstation's routes;
+cases already on the departments' routes finish there, from the same pool.
 """
 
+import numba as nb
+import numpy as np
+
 from sim.agents import Workstation
+
+
+@nb.njit(cache=True)
+def apply(X, L, day, members, unit, active):
+    """The members' hours become one pool with the workstation's once it has formed."""
+    X.params[0].pooled = active
+    for m in members:
+        X.units[m].pool = unit if active else m
 
 
 class WorkstationLever:
@@ -20,14 +35,11 @@ class WorkstationLever:
         members = [m.dept_index[d] for d in self.p.departments]
         agent = Workstation(m, [m.departments[i] for i in members], unit=len(m.units))
         unit = m.add_unit(
-            agent,
-            hours=m.unit_hours[members].sum(),
-            acceptance=self.p.acceptance,
-            premium=self.p.coordination,
+            agent, hours=0.0, acceptance=self.p.acceptance, premium=self.p.coordination
         )
-        m.unit_hours[members] = 0.0  # pooled into the workstation
         m.workstation_unit = unit  # its closures are the workstation's
         m.pooled_into = {i: unit for i in members}
+        self.members = np.array(members, dtype=np.int64)
         routes = []
         for c in m.params.categories:
             steps: dict[int, list[int]] = {}  # unit -> the parts it does, in route order
@@ -35,4 +47,4 @@ class WorkstationLever:
                 i = m.dept_index[d]
                 steps.setdefault(unit if i in members else i, []).append(i)
             routes.append(list(steps.items()))
-        m.set_routes(routes)
+        m.routes[1] = routes
