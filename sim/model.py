@@ -101,7 +101,7 @@ class CoGovModel(mesa.Model):
         cats = p.categories
         self.dept_index = {d.name: i for i, d in enumerate(p.departments)}
         t = self.cat_table = np.zeros(len(cats), dtype=core.CATEGORY)
-        t["rate"] = [c.rate / 1000 / 365 for c in cats]
+        t["rate"] = [c.rate / 1000 / 365 * p.scale.caseload for c in cats]
         t["multiplier"] = 1.0
         t["severity"] = [c.severity for c in cats]
         t["deadline"] = [c.deadline_days for c in cats]
@@ -113,7 +113,9 @@ class CoGovModel(mesa.Model):
         self.cat_service = np.array([c.service for c in cats])
         self.cat_volunteer = np.array([c.volunteer for c in cats])
         depts = p.departments
-        self.dept_success = np.array([d.success for d in depts])
+        self.dept_success = np.minimum(
+            1.0, np.array([d.success for d in depts]) * p.scale.department_success
+        )
         self.dept_hours_per_case = np.array([d.hours_per_case for d in depts])
         self.dept_days = np.array([d.handling_days for d in depts], dtype=np.int64)
         own = [[(self.dept_index[d], [self.dept_index[d]]) for d in c.departments] for c in cats]
@@ -185,9 +187,12 @@ class CoGovModel(mesa.Model):
         self.units = list(self.departments)  # the workstation may join
         scale = self.community.n / 10_000  # capacities are per 10,000 households
         u = self.unit_table = np.zeros(len(p.departments), dtype=core.UNIT_ROW)
-        u["hours"] = u["base"] = [d.hours_per_day * scale for d in p.departments]
+        hours = scale * p.scale.department_hours
+        u["hours"] = u["base"] = [d.hours_per_day * hours for d in p.departments]
         u["pool"] = np.arange(len(p.departments))
-        u["acceptance"] = [d.acceptance for d in p.departments]
+        u["acceptance"] = np.minimum(
+            1.0, np.array([d.acceptance for d in p.departments]) * p.scale.department_acceptance
+        )
         codes = {"fifo": 0, "counted_first": 1, "need_first": 2}
         u["priority"] = [codes[d.priority] for d in p.departments]
         self.workstation_unit = -1

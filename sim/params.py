@@ -140,6 +140,24 @@ class Difficulty(Frozen):
     )
 
 
+class Scale(Frozen):
+    """Multipliers on the data as given, for sensitivity analysis and calibration (1: as
+    given): one number moves every category or department together."""
+
+    caseload: Annotated[float, Field(ge=0.0, le=100.0)] = Field(
+        1.0, description="multiplier on every category's rate (needs per household a year)"
+    )
+    department_acceptance: Annotated[float, Field(ge=0.0, le=100.0)] = Field(
+        1.0, description="multiplier on every department's acceptance (capped at 1)"
+    )
+    department_success: Annotated[float, Field(ge=0.0, le=100.0)] = Field(
+        1.0, description="multiplier on every department's success (capped at 1)"
+    )
+    department_hours: Annotated[float, Field(ge=0.0, le=100.0)] = Field(
+        1.0, description="multiplier on every department's hours a day"
+    )
+
+
 # ---------------------------------------------------------------- actors
 class ResidentParams(Frozen):
     """居民: voice, trust, word of mouth, volunteering."""
@@ -421,6 +439,7 @@ class Scenario(Frozen):
     grid_workers: GridWorkerParams = GridWorkerParams()
     street_office: StreetOfficeParams = StreetOfficeParams()
     difficulty: Difficulty = Difficulty()
+    scale: Scale = Scale()
     levers: Levers = Levers()
     emergency: Emergency = Emergency()
 

@@ -129,3 +129,19 @@ def test_compare_reports_each_period(tmp_path):
         c.summaries["arisen"].sum()
     )
     assert np.isfinite(st["differences"]["chorus"]["resolution_rate"]["mean"])
+
+
+def test_scale_moves_every_category_and_department_together(solo_small):
+    """The multipliers of `scale` (for sensitivity and calibration) act as named: 1 is the
+    data as given, bit for bit."""
+
+    def scaled(**k):
+        return solo_small.model_copy(update={"scale": solo_small.scale.model_copy(update=k)})
+
+    same = sim.run(scaled(caseload=1.0, department_success=1.0), seed=2).daily
+    pd.testing.assert_frame_equal(same, sim.run(solo_small, seed=2).daily, check_exact=True)
+    base = sim.run(solo_small, seed=2).summary
+    assert sim.run(scaled(caseload=2.0), seed=2).summary["arisen"] > 1.7 * base["arisen"]
+    for key in ("department_acceptance", "department_success", "department_hours"):
+        low = sim.run(scaled(**{key: 0.5}), seed=2).summary
+        assert low["resolution_rate"] < base["resolution_rate"] - 0.05, key
