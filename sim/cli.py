@@ -55,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     from sim.commands import register as register_core
 
     register_core(sub)
-    for module in ("sim.sweep.cli", "sim.dashboard.cli"):
+    for module in ("sim.sweep.cli", "sim.calibration.cli", "sim.dashboard.cli"):
         try:
             mod = __import__(module, fromlist=["register"])
         except ModuleNotFoundError as e:
@@ -86,9 +86,12 @@ def main(argv: list[str] | None = None) -> int:
         print(_one_line(e), file=sys.stderr)
         return EXIT_BAD_INPUT
     except ModuleNotFoundError as e:  # an optional extra is not installed
-        extra = {"solara": "dashboard", "distributed": "sweep", "SALib": "sweep"}.get(
-            (e.name or "").split(".")[0], "all"
-        )
+        extra = {
+            "solara": "dashboard",
+            "distributed": "sweep",
+            "SALib": "sweep",
+            "pyabc": "sweep",
+        }.get((e.name or "").split(".")[0], "all")
         print(
             f"cogov: this needs the package {e.name!r}: "
             f"bash scripts/bootstrap.sh {extra}  (or pip install 'cogov[{extra}]')",

@@ -219,14 +219,36 @@ def cmd_validate(args) -> int:
     bad = 0
     for f in args.files:
         try:
-            s = scenarios.load(f)
+            print(f"ok  {f}  ({_validate_one(f)})")
         except scenarios.ScenarioError as e:
             for line in e.problems:  # every problem of the file, one line each
                 print(line, file=sys.stderr)
             bad += 1
-            continue
-        print(f"ok  {f}  ({s.name}, {s.digest()})")
     return 2 if bad else 0
+
+
+def _validate_one(f: str) -> str:
+    """A scenario, sweep or targets file, told apart by its keys; what it is, if valid."""
+    from pathlib import Path
+
+    from sim import scenarios
+
+    try:
+        keys = set(scenarios.read_mapping(Path(f))) if Path(f).is_file() else set()
+    except scenarios.ScenarioError:
+        keys = set()  # loading it as a scenario says what is wrong
+    if {"cases", "parameters"} & keys and "base" not in keys:
+        from sim.calibration.targets import load as load_targets
+
+        t = load_targets(f)
+        return f"targets {t.name}: {len(t.paths)} parameters, {len(t.cases)} cases, {t.hash[:12]}"
+    if "base" in keys:
+        from sim.sweep.spec import load as load_sweep
+
+        w = load_sweep(f)
+        return f"sweep {w.name}: {len(w.points)} points x {w.spec.replications}, {w.hash[:12]}"
+    s = scenarios.load(f)
+    return f"{s.name}, {s.digest()}"
 
 
 def cmd_list(args) -> int:

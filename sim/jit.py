@@ -3,8 +3,9 @@
 numba re-checks a cached function only against its own source file, so a
 kernel that inlines a helper from another module would keep running the old
 helper after that module changed. The cache folder is therefore named by a hash
-of every source file of the package: any edit starts a fresh cache, and
-nothing stale can run. Set `COGOV_NUMBA_CACHE` to choose the parent folder.
+of every source file of the model (all but the layers over it, which no kernel
+imports): any edit there starts a fresh cache, and nothing stale can run. Set
+`COGOV_NUMBA_CACHE` to choose the parent folder.
 """
 
 from __future__ import annotations
@@ -16,11 +17,19 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
 KEEP = 3  # older cache folders kept (other checkouts may still use them)
+# the layers over the model: editing them must not cost a recompile
+OUTER = {
+    "calibration", "dashboard", "report", "sweep", "cli.py", "commands.py", "compare.py",
+    "dask_executor.py", "docgen.py", "executors.py", "limits.py", "outputs.py",
+    "provenance.py", "stats.py", "warm_worker.py",
+}  # fmt: skip
 
 
 def source_hash() -> str:
     h = hashlib.sha256()
     for f in sorted(PACKAGE.rglob("*.py")):
+        if f.relative_to(PACKAGE).parts[0] in OUTER:
+            continue
         h.update(f.relative_to(PACKAGE).as_posix().encode())
         h.update(f.read_bytes())
     return h.hexdigest()[:16]

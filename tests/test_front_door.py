@@ -3,8 +3,9 @@
 The fenced `bash` and `python` blocks are extracted and run in a fresh folder, as
 a new user would paste them. Sizes are reduced without touching the commands:
 bundled scenario names point (COGOV_SCENARIOS) at copies that extend the real
-files with a tiny street (400 households, 10 days), sweep files are copied with
-1 replication and 10 days, and `-r/--replications N` becomes 2. Skipped, with the
+files with a tiny street (400 households, 10 days), sweep and targets files are
+copied with 1 replication or 10 days, `-r/--replications N` becomes 2 and a
+calibration's budget 120 runs. Skipped, with the
 reason: the test suite itself, the dashboard (serves until Ctrl-C; its Ctrl-C is
 tested in test_outputs.py) and lines naming a placeholder Dask host.
 Every command that runs must also state its expected duration (`~N s` / `~N min`).
@@ -55,6 +56,8 @@ def reduced(line: str) -> str:
     """Fewer replications; sizes come from the tiny scenario copies."""
     code, _, comment = line.partition("#")
     code = re.sub(r"(-r|--replications)\s+\d+", r"\1 2", code)
+    if " calibrate " in code:  # the smallest budget it takes (3 generations of 20 draws)
+        code = re.sub(r"\s--budget\s+\d+", "", code) + " --budget 120"
     return code.rstrip() + ("  #" + comment if comment else "")
 
 
@@ -77,6 +80,15 @@ def tiny_world(tmp: Path) -> dict:
         if "samples" in data:
             data["samples"] = 2
         (scen / "sweeps" / f.name).write_text(
+            yaml.safe_dump(data, allow_unicode=True), encoding="utf-8"
+        )
+    (scen / "targets").mkdir()
+    for f in (ROOT / "scenarios" / "targets").glob("*.yaml"):
+        data = yaml.safe_load(f.read_text(encoding="utf-8"))
+        for case in data["cases"]:
+            case.update(days=10)
+            case.pop("period", None)
+        (scen / "targets" / f.name).write_text(
             yaml.safe_dump(data, allow_unicode=True), encoding="utf-8"
         )
     bin_ = tmp / ".venv" / "bin"
