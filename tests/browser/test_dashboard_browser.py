@@ -106,6 +106,7 @@ def test_dashboard_plays_offline(chromium, dashboard_url, tmp_path):
         page.locator("button:has-text('Play')").wait_for(state="visible", timeout=10_000)
         time.sleep(0.5)
         w.check()
+        assert "runs on Solara" not in page.inner_text("body")  # no badge over the page
         assert all(v.endswith("%") for v in (b.inner_text().strip() for b in big))
         for i in (0, 1):  # the mechanisms are on screen, with their one-line reasons
             panel = page.locator(f".cogov-mechanisms-{i}").inner_text()
