@@ -215,16 +215,21 @@ def test_a_projector_lesson(chromium, dashboard_url, tmp_path):
             "the knob's change to be listed",
         )
 
-        # follow a household's case
-        box = page.locator(".cogov-graph-0").bounding_box()
-        for fx, fy in ((0.3, 0.3), (0.5, 0.5), (0.7, 0.6), (0.2, 0.7)):
-            page.mouse.click(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
-            try:
-                page.locator(".cogov-case-0 li").first.wait_for(state="visible", timeout=3_000)
+        # follow a household's case: click one drawn as recently dissatisfied (or satisfied)
+        graph = page.locator(".cogov-graph-0 .cogov-households svg")
+        box = graph.bounding_box()
+        for state in ("dissatisfied", "satisfied", "open"):
+            dots = page.locator(f".cogov-graph-0 path.st-{state}")
+            if dots.count():
+                x, y = map(float, re.match(r"M(-?\d+) (-?\d+)", dots.get_attribute("d")).groups())
                 break
-            except Exception:
-                continue
-        assert page.locator(".cogov-case-0 li").count() >= 1
+        scale = min(box["width"] / 1000, box["height"] / 700)  # viewBox, centred ("meet")
+        left = box["x"] + (box["width"] - 1000 * scale) / 2
+        top = box["y"] + (box["height"] - 700 * scale) / 2
+        page.mouse.click(left + x * scale, top + y * scale)
+        page.locator(".cogov-case-0 li").first.wait_for(state="visible", timeout=5_000)
+        path = page.locator(".cogov-case-0").inner_text()
+        assert "taken in on day" in path and "bounces (推诿)" in path, path
         # the same household in chorus
         page.locator(".cogov-case-1 li").first.wait_for(state="visible", timeout=5_000)
 
