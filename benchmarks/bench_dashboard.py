@@ -1,12 +1,14 @@
 """Time one dashboard tick at the classroom size: both models step, both sides render.
 
-    .venv/bin/python benchmarks/bench_dashboard.py [--ticks 50] [--left classroom]
+    .venv/bin/python benchmarks/bench_dashboard.py [--ticks 100] [--left classroom]
         [--right classroom_chorus]
 
-Two figures, mean and p95 in ms:
-  * core: both `CoGovModel.step()` + `render.render_side` for both sides (the SVG
-    graph layer, legend counts, four charts, big number), i.e. everything the
-    dashboard computes per tick;
+Two figures, mean and p95 in ms, with a lever switched on from day 10 (so the
+charts carry a mark) and a household's case followed:
+  * core: both `CoGovModel.step()` + for both sides `render.render_side` (the SVG
+    graph layer, legend counts, six charts, big number) and `panels.mechanism_panel`
+    (monitors from `sim.metrics.summary`, who closed, hours by actor) and the case
+    path, i.e. everything the dashboard computes per tick;
   * solara: a click on Step in a headless `solara.render` of the whole dashboard
     (adds the component re-render and widget updates; no browser).
 The budget is 100 ms per tick.
@@ -29,8 +31,13 @@ def _stats(ms: list[float]) -> str:
     )
 
 
+SWITCH_DAY = 10  # the whistle goes on, on the left, from the next day
+HOUSEHOLD = 42  # whose case is followed
+
+
 def bench_core(left: str, right: str, ticks: int) -> list[float]:
-    from sim.dashboard import render
+    from sim.dashboard import panels, render
+    from sim.dashboard.app import change_marks
     from sim.dashboard.i18n import LABELS, t
     from sim.dashboard.state import Pair
 
@@ -39,12 +46,17 @@ def bench_core(left: str, right: str, ticks: int) -> list[float]:
     a, b = (s.model for s in pair.sides)
     render.render_side(a, b, labels, render.LEFT_COLOUR)  # the layout is computed once
     out = []
-    for _ in range(ticks):
+    for tick in range(ticks):
+        if tick == SWITCH_DAY:
+            pair.sides[0].set_lever("whistle", enabled=True)
         t0 = time.perf_counter()
         pair.step()
         a, b = (s.model for s in pair.sides)
-        render.render_side(a, b, labels, render.LEFT_COLOUR)
-        render.render_side(b, a, labels, render.RIGHT_COLOUR)
+        marks = change_marks(pair, "en")
+        for m, o, colour in ((a, b, render.LEFT_COLOUR), (b, a, render.RIGHT_COLOUR)):
+            render.render_side(m, o, labels, colour, marks, HOUSEHOLD)
+            panels.mechanism_panel(m, o, "en")
+            panels.case_path_html(m, HOUSEHOLD, "en")
         out.append(1000 * (time.perf_counter() - t0))
     return out
 
@@ -59,18 +71,26 @@ def bench_solara(left: str, right: str, ticks: int) -> list[float]:
     pair = Pair(left, right, seed=0)
     _box, rc = solara.render(Dashboard(pair=pair), handle_error=False)
     step = rc.find(v.Btn, children=["Step"]).widget
+    street = next(w for w in rc.find(v.VuetifyTemplate).widgets if getattr(w, "side", None) == 0)
+    from sim.dashboard import render
+
+    lay = render.layout_for(pair.sides[0].model)
+    street.vue_pick({"x": float(lay.x[HOUSEHOLD]), "y": float(lay.y[HOUSEHOLD])})
     out = []
-    for _ in range(ticks):
+    for tick in range(ticks):
+        if tick == SWITCH_DAY:
+            rc.find(v.Switch, class_="cogov-switch-whistle-0").widget.v_model = True
         t0 = time.perf_counter()
         step.click()
         out.append(1000 * (time.perf_counter() - t0))
     assert pair.day == ticks, pair.day
+    assert pair.sides[0].changes, "the lever change was not made"
     return out
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--ticks", type=int, default=50)
+    ap.add_argument("--ticks", type=int, default=100)
     ap.add_argument("--left", default="classroom")
     ap.add_argument("--right", default="classroom_chorus")
     args = ap.parse_args()

@@ -6,6 +6,7 @@ the same needs arise on the same days, and only the levers differ.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -67,9 +68,11 @@ def compare(
     keep_daily: bool = True,
     progress: bool | None = None,
     periods: tuple[tuple[int, int], ...] = (),
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> Comparison:
     """Run every scenario `replications` times with shared seeds; gather tidy frames
-    (and the figures of each window [A, B) of `periods`)."""
+    (and the figures of each window [A, B) of `periods`). `on_progress(done, total)` is
+    called after each run (the dashboard's progress bar)."""
     from tqdm.auto import tqdm
 
     seeds = replication_seeds(seed, replications)
@@ -101,6 +104,8 @@ def compare(
                 d = out.daily.assign(scenario=meta["scenario"], replication=meta["replication"])
                 daily.append(d)
             bar.update()
+            if on_progress is not None:
+                on_progress(len(summaries), len(tasks))
     finally:
         bar.close()
     order = {n: i for i, n in enumerate(scenarios)}

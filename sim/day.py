@@ -99,6 +99,7 @@ class Levers(NamedTuple):
     enabled: np.ndarray  # bool per lever (LEVER_NAMES order)
     start: np.ndarray  # its start_day (reform timing)
     ramp: np.ndarray  # its ramp_days
+    end: np.ndarray  # from this day its strength is 0 again (`CoGovModel.reform` off); NEVER
     strength: np.ndarray  # today's strength: 0 before start_day, rising to 1 over the ramp
     members: np.ndarray  # workstation: its member departments
     organ_cost: np.ndarray  # cadres: hours a day each unit gives up at full strength
@@ -116,15 +117,27 @@ class Levers(NamedTuple):
     daily: np.ndarray  # [day, sim.model.DAILY]: the reporters
 
 
+NEVER = 1 << 62  # the end of a lever nobody has switched off
+
+
 @nb.njit(cache=True)
 def strength(L, lever, day):
     """A reform's strength on a day: 0 before its start_day, then rising linearly to 1
-    over its ramp_days (1 at once without a ramp)."""
-    if not L.enabled[lever] or day < L.start[lever]:
+    over its ramp_days (1 at once without a ramp); 0 again from its end (switched off
+    while running, `CoGovModel.reform`)."""
+    if not L.enabled[lever] or day < L.start[lever] or day >= L.end[lever]:
         return 0.0
     if L.ramp[lever] <= 0:
         return 1.0
     return min(1.0, (day - L.start[lever] + 1) / L.ramp[lever])
+
+
+@nb.njit(cache=True)
+def formed(L, lever, day):
+    """Whether a reform has started, even if switched off since: the work it took on
+    (sessions booked, meetings called, cases on the workstation's routes) still finishes.
+    Before an end is set, the same as a strength above 0."""
+    return L.enabled[lever] and day >= L.start[lever]
 
 
 @nb.njit(cache=True)
@@ -137,7 +150,8 @@ def begin_day(X, L, day):
         L.strength[k] = strength(L, k, day)
     s = L.strength
     if L.enabled[WORKSTATION]:
-        workstation.apply(X, L, day, L.members, X.params[0].workstation, s[WORKSTATION] > 0)
+        ws = X.params[0].workstation
+        workstation.apply(X, L.members, ws, s[WORKSTATION] > 0, formed(L, WORKSTATION, day))
     if L.enabled[CADRES_L]:
         cadres.apply(X, L, s[CADRES_L])
     if L.enabled[MOBILISATION] and before[MOBILISATION] == 0.0 and s[MOBILISATION] > 0.0:
@@ -225,7 +239,7 @@ def needs_are_found(X, L, day, open_rows):
 def the_grid_settles(X, L, day, open_rows):
     """协商 meetings are held; helpers try simple cases (the retry chain); grid workers
     settle what they can and escalate the rest."""
-    if L.strength[DELIBERATION] > 0.0:
+    if formed(L, DELIBERATION, day):  # meetings already called are held
         deliberation.meet(X, L, day, open_rows)
     for i in range(L.chain.size):
         helper = L.chain[i]
@@ -271,7 +285,7 @@ def the_street_routes_and_departments_handle(X, L, day, open_rows):
     if s[CADRES_L] > 0.0:
         cadres.bridge(X, L, rows, unit, p)
     core.silo_forward(X, day, rows, u, claimed, unit, p)
-    if s[MEDIATION] > 0.0:  # the centre's sessions accrue (a small street: < 1 a day)
+    if formed(L, MEDIATION, day):  # the centre's sessions accrue (a small street: < 1 a day)
         spd = on.sessions_per_day
         on.centre_budget = min(max(1.0, spd), on.centre_budget + spd)
     held, on.centre_budget = core.departments_handle(

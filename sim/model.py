@@ -19,7 +19,7 @@ from sim import community as community_mod
 from sim import core, day
 from sim.agents import Department, GovernanceCentre, GridWorker, Resident, StreetOffice
 from sim.cases import CaseBook, Desk, State
-from sim.levers import RETRY_CHAIN, build_levers
+from sim.levers import ORDER, RETRY_CHAIN, build_levers
 from sim.metrics import Tally, daily_columns, daily_frame
 from sim.params import LEVER_NAMES, Scenario
 from sim.rng import seed_streams
@@ -28,6 +28,12 @@ from sim.rng import seed_streams
 # generators; the day's draws use the compiled streams of `core.STREAMS`.
 SETUP = ("community", "residents", "mobilisation")
 DAILY_KEY = 1000  # spawn keys of the daily streams start here
+# Settings a lever is built around: they cannot change while running (`CoGovModel.reform`).
+BUILT_AROUND = {
+    "workstation": ("departments",),
+    "mediation": ("departments",),
+    "mobilisation": ("online_members",),
+}
 
 
 def setup_rng(seed: int, name: str) -> np.random.Generator:
@@ -83,6 +89,9 @@ class CoGovModel(mesa.Model):
         self._setup_categories()
         self._setup_staff()
         self.tally = Tally(community.n_grids, len(self.units) + 1)
+        self.reforms: list[tuple[int, str, dict]] = []  # (first day, lever, changes): `reform`
+        self._view_levers = p.levers  # the built levers' settings (`reform` keeps them)
+        self._ends = np.full(len(LEVER_NAMES), day.NEVER, dtype=np.int64)
         self.levers = build_levers(self)  # only the enabled ones
         for lv in self.levers:
             if hasattr(lv, "setup"):
@@ -218,7 +227,7 @@ class CoGovModel(mesa.Model):
             self.params.residents,
             self.params.grid_workers,
             self.params.street_office,
-            self.params.levers,
+            self._view_levers,
         )
         rec = np.zeros(1, dtype=core.PARAMS)
         values = dict(
@@ -359,11 +368,11 @@ class CoGovModel(mesa.Model):
 
     def _lever_view(self) -> day.Levers:
         """The levers' switches, knobs and arrays as the compiled phases read them."""
-        lv, n, n_grids = self.params.levers, self.community.n, self.community.n_grids
+        lv, n, n_grids = self._view_levers, self.community.n, self.community.n_grids
         built = {type(x).__name__: x for x in self.levers}
         on = np.zeros(1, dtype=day.LEVERS)
         for name in ("mobilisation", "cadres", "deliberation", "whistle", "mediation"):
-            on[name] = getattr(lv, name).enabled
+            on[name] = getattr(self.params.levers, name).enabled
         mob, cad, dl, wh, med = (
             lv.mobilisation,
             lv.cadres,
@@ -427,6 +436,7 @@ class CoGovModel(mesa.Model):
             enabled=np.array([getattr(lv, k).enabled for k in LEVER_NAMES]),
             start=np.array([getattr(lv, k).start_day for k in LEVER_NAMES], dtype=np.int64),
             ramp=np.array([getattr(lv, k).ramp_days for k in LEVER_NAMES], dtype=np.int64),
+            end=self._ends.copy(),
             strength=np.zeros(len(LEVER_NAMES)),
             members=ws_x.members if ws_x else none_i,
             organ_cost=cad_x.organ_cost if cad_x else np.zeros(len(self.units)),
@@ -445,6 +455,113 @@ class CoGovModel(mesa.Model):
             social_hours=sf_x.hours if sf_x else none_f,
             daily=np.zeros((self.params.days + 1, len(DAILY))),
         )
+
+    # ------------------------------------------------------------ reforms while running
+    DAY_STATE = ("pooled", "meeting_share", "paper_today")  # param fields set each morning
+    LEVER_STATE = ("emergency", "centre_budget", "sessions", "whistles")  # kept in `L.on`
+
+    def reform(self, lever: str, **changes) -> None:
+        """Change a lever from the next day on; the days run so far stay as they were.
+
+        * Switching a lever on (`enabled=True`, optionally with `ramp_days` and knobs) sets
+          its `start_day` to the next day: the run then continues exactly, bit for bit, as
+          a model built with that `start_day` (`tests/test_reform_running.py`).
+        * Knobs of a lever that is on take effect the next morning; what the model has
+          become (cases, trust, volunteers, online groups, queues, debts) stays.
+        * Switching it off (`enabled=False`) makes its strength 0 from the next day, as
+          before its start day; the work it already took on finishes (joint sessions
+          booked, meetings called, cases on the workstation's routes, whose members keep
+          their hours pooled).
+
+        `params` then holds the settings in force, and `reforms` every change with its
+        first day. A bad setting raises (pydantic's ValidationError, or ValueError for
+        what cannot change while running) and leaves the model as it was.
+        """
+        if lever not in LEVER_NAMES:
+            raise KeyError(f"unknown lever {lever!r} (levers: {', '.join(LEVER_NAMES)})")
+        if "start_day" in changes:
+            raise ValueError(f"levers.{lever}.start_day: a reform starts the next day")
+        first = self.day + 1
+        k = LEVER_NAMES.index(lever)
+        was = getattr(self.params.levers, lever)
+        switch_on = changes.get("enabled", was.enabled) and not was.enabled
+        if "ramp_days" in changes and not switch_on:
+            raise ValueError(f"levers.{lever}.ramp_days: can change only when switching it on")
+        settings = {**changes, "start_day": first} if switch_on else dict(changes)
+        params = self.params.with_levers(**{lever: settings})  # validated
+        now = getattr(params.levers, lever)
+        objects = {name: x for x in self.levers for name, cls in ORDER if type(x) is cls}
+        built = objects.get(lever)
+        view = getattr(self._view_levers, lever)
+        if built is not None:
+            for field in BUILT_AROUND.get(lever, ()):
+                if getattr(now, field) != getattr(view, field):
+                    raise ValueError(
+                        f"levers.{lever}.{field}: the lever was built around it; it cannot "
+                        "change while running (restart with the new setting)"
+                    )
+        self.params = params
+        self.reforms.append((first, lever, dict(changes)))
+        if not now.enabled:  # off from tomorrow; built levers keep their last settings
+            if built is not None and self._ends[k] > first:
+                self._ends[k] = first
+            self._refresh_view()
+            return
+        self._ends[k] = day.NEVER
+        self._view_levers = self._view_levers.model_copy(update={lever: now})
+        self._rebuild_lever(lever, now, built, objects)
+        self._refresh_view()
+
+    def _rebuild_lever(self, lever: str, p, built, objects: dict) -> None:
+        """The lever's object for settings `p`: built now (setup) or rebuilt around what it
+        keeps (the workstation's unit, the online groups' members)."""
+        cls = dict(ORDER)[lever]
+        if built is not None and lever == "workstation":  # one unit, formed once
+            obj = built
+            obj.p = p
+            u = self.workstation_unit
+            self.unit_table["acceptance"][u], self.unit_table["premium"][u] = (
+                p.acceptance,
+                p.coordination,
+            )
+        else:
+            obj = cls(self, p)
+            if built is not None and lever == "mobilisation":  # the groups as they have grown
+                obj.member, obj.hears = built.member, built.hears
+            elif hasattr(obj, "setup"):
+                self._remove_agents(lever)
+                obj.setup()
+        objects[lever] = obj
+        if lever == "workstation" and built is None:
+            self._build_routes()
+            self._view = None  # a new unit and new routes
+            if "cadres" in objects:  # their bridge reaches the workstation too
+                self._remove_agents("cadres")
+                objects["cadres"].setup()
+        if lever == "mediation":
+            scale = self.community.n / 10_000
+            self.governance_centre.sessions_per_day = p.sessions_per_day * scale
+            self.governance_centre.hours_per_session = p.hours_per_session
+        order = [name for name, _ in ORDER]
+        extra = [x for x in self.levers if not any(type(x) is c for _, c in ORDER)]
+        self.levers = [objects[n] for n in order if n in objects] + extra
+
+    def _remove_agents(self, lever: str) -> None:
+        attr = {"cadres": "cadres", "social_forces": "social_organisations"}.get(lever)
+        for agent in getattr(self, attr, []) if attr else []:
+            agent.remove()
+
+    def _refresh_view(self) -> None:
+        """The compiled view (`param_table`, `L`) from the settings now, keeping the state."""
+        rec = self._param_record()
+        for name in core.PARAMS.names:
+            if name not in self.DAY_STATE:
+                self.param_table[name] = rec[name]
+        old, new = self.L, self._lever_view()
+        for name in self.LEVER_STATE:
+            new.on[name] = old.on[name]
+        new.strength[:] = old.strength
+        self.L = new._replace(volunteers=old.volunteers, daily=old.daily)
 
     # ------------------------------------------------------------ running
     def run(self, days: int | None = None) -> None:

@@ -19,6 +19,7 @@ OFFLINE_ENV = {
     "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false",
     "SOLARA_MODE": "production",
     "SOLARA_THEME_TITLE": "cogov: 独角戏 vs 大合唱",
+    "SOLARA_THEME_SHOW_BANNER": "false",  # the "runs on Solara" badge covered the page
 }
 
 

@@ -21,14 +21,17 @@ W, H = 1000, 700  # graph viewBox
 RECENT_DAYS = 14  # "recently" satisfied / dissatisfied
 
 # Display states, in drawing order (later on top); index = code.
-STATES = ("quiet", "satisfied", "dissatisfied", "open", "latent")
+STATES = ("quiet", "satisfied", "dissatisfied", "lost", "open", "latent")
 COLOURS = {
     "quiet": "#cfd4dc",
     "satisfied": "#2a9d5c",
     "dissatisfied": "#7b3fa0",
+    "lost": "#3d3d3d",
     "open": "#f2a31b",
     "latent": "#e0413a",
 }
+SELECTED = "#00b7ff"  # the ring round the household whose case is followed
+EMERGENCY_FILL = "#e0413a"
 LEFT_COLOUR, RIGHT_COLOUR = "#c0392b", "#1f6fb2"
 TOP = 24  # charts: the plot area starts below the title
 
@@ -138,9 +141,10 @@ def household_states(model, recent: int = RECENT_DAYS) -> np.ndarray:
     is_recent = closed >= model.day - recent
     done = (state == State.RESOLVED) | (state == State.CLOSED_UNRESOLVED)
     row[is_recent & done & b.satisfied[:n]] = 1
-    row[is_recent & ((done & ~b.satisfied[:n]) | (state == State.LOST))] = 2
-    row[(state == State.QUEUED) | (state == State.IN_HANDLING)] = 3
-    row[state == State.LATENT] = 4
+    row[is_recent & done & ~b.satisfied[:n]] = 2
+    row[is_recent & (state == State.LOST)] = 3
+    row[(state == State.QUEUED) | (state == State.IN_HANDLING)] = 4
+    row[state == State.LATENT] = 5
     sel = row > 0
     np.maximum.at(code, b.resident[:n][sel], row[sel])
     return code
@@ -181,11 +185,18 @@ def _marker(kind: str, x: float, y: float) -> str:
     return f'<path d="M{x:.0f} {y - 11:.0f}l11 11l-11 11l-11 -11z" class="m-so"/>'
 
 
-def households_svg(model, layout: Layout, codes: np.ndarray | None = None) -> str:
-    """The dynamic layer: households coloured by state, then staff markers."""
+def dot_size(model) -> int:
+    return 9 if model.community.n <= 1500 else 5 if model.community.n <= 8000 else 3
+
+
+def households_svg(
+    model, layout: Layout, codes: np.ndarray | None = None, selected: int | None = None
+) -> str:
+    """The dynamic layer: households coloured by state, then staff markers, then a ring
+    round the `selected` household."""
     if codes is None:
         codes = household_states(model)
-    size = 9 if model.community.n <= 1500 else 5 if model.community.n <= 8000 else 3
+    size = dot_size(model)
     parts = [
         f'<svg viewBox="0 0 {W} {H}" preserveAspectRatio="xMidYMid meet" class="cogov-svg" '
         'xmlns="http://www.w3.org/2000/svg"><style>'
@@ -203,14 +214,32 @@ def households_svg(model, layout: Layout, codes: np.ndarray | None = None) -> st
             f'stroke-linecap="round" class="st-{s}"/>'
         )
     parts.extend(_marker(k, x, y) for k, x, y in staff_positions(model, layout))
+    if selected is not None and 0 <= selected < model.community.n:
+        x, y = layout.xi[selected], layout.yi[selected]
+        parts.append(
+            f'<circle cx="{x}" cy="{y}" r="{size + 6}" fill="none" stroke="{SELECTED}" '
+            'stroke-width="4" class="selected"/>'
+        )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def nearest_household(layout: Layout, x: float, y: float, radius: float = 25.0) -> int | None:
+    """The household drawn nearest to (x, y) in viewBox units, if within `radius`."""
+    d2 = (layout.x - x) ** 2 + (layout.y - y) ** 2
+    i = int(np.argmin(d2))
+    return i if d2[i] <= radius**2 else None
 
 
 # ---------------------------------------------------------------- charts
 def series(model, name: str) -> list:
     """A daily series straight from the model's record (no DataFrame per tick)."""
     return model.series(name).tolist()
+
+
+def _x(day: float, days: int, w: float, pad: float) -> float:
+    """The x of the end of `day` (day 0: the axis' left edge)."""
+    return pad + (w - pad - 4) * day / max(days, 1)
 
 
 def _path(values, days: int, lo: float, hi: float, w: float, h: float, pad: float) -> str:
@@ -220,8 +249,8 @@ def _path(values, days: int, lo: float, hi: float, w: float, h: float, pad: floa
         if v is None or (isinstance(v, float) and math.isnan(v)):
             pen = "M"
             continue
-        px = pad + (w - pad - 4) * (i + 1) / max(days, 1)
-        py = h - 14 - (h - 14 - TOP) * (float(v) - lo) / span
+        px = _x(i + 1, days, w, pad)
+        py = h - 14 - (h - 14 - TOP) * (min(max(float(v), lo), hi) - lo) / span
         out.append(f"{pen}{px:.1f} {py:.1f}")
         pen = "L"
     return "".join(out)
@@ -238,8 +267,14 @@ def chart_svg(
     percent: bool = False,
     w: int = 300,
     h: int = 130,
+    dotted: list | None = None,
+    marks: tuple = (),
+    bands: tuple = (),
+    digits: int | None = None,
 ) -> str:
-    """A small line chart: this side solid, the other side dashed grey."""
+    """A small line chart: this side solid (and `dotted`, e.g. the reported rate), the
+    other side dashed grey; `bands` (first day, last day) shaded (战时); `marks` (day,
+    colour, text): a vertical line where a lever changed, before the day it acts from."""
     vals = [float(v) for v in (*mine, *other) if v is not None and not math.isnan(float(v))]
     if lo is None:
         lo = min(vals, default=0.0)
@@ -251,8 +286,22 @@ def chart_svg(
     days = max(days, len(mine), len(other), 1)
 
     def fmt(v: float) -> str:
-        return f"{100 * v:.0f}%" if percent else (f"{v:.0f}" if abs(hi - lo) >= 5 else f"{v:.2f}")
+        if percent:
+            return f"{100 * v:.0f}%"
+        if digits is not None:
+            return f"{v:.{digits}f}"
+        return f"{v:.0f}" if abs(hi - lo) >= 5 else f"{v:.2f}"
 
+    back = []
+    for first, last in bands:
+        x0, x1 = _x(first - 1, days, w, pad), _x(min(last, days), days, w, pad)
+        if x1 > x0:
+            back.append(
+                f'<rect x="{x0:.1f}" y="{TOP}" width="{x1 - x0:.1f}" height="{h - 14 - TOP}" '
+                f'fill="{EMERGENCY_FILL}" fill-opacity="0.12" class="band"/>'
+                f'<text x="{(x0 + x1) / 2:.1f}" y="{TOP + 9}" text-anchor="middle" '
+                f'fill="{EMERGENCY_FILL}">战时</text>'
+            )
     grid = []
     for frac in (0.0, 0.5, 1.0):
         v = lo + frac * (hi - lo)
@@ -261,44 +310,107 @@ def chart_svg(
             f'<line x1="{pad}" x2="{w - 4}" y1="{py:.1f}" y2="{py:.1f}" stroke="#e3e6ea"/>'
             f'<text x="{pad - 3}" y="{py + 4:.1f}" text-anchor="end">{fmt(v)}</text>'
         )
+    front = []
+    for day, mark_colour, text in marks:
+        x = _x(day - 1, days, w, pad)
+        front.append(
+            f'<g class="mark"><title>{escape(text)}</title>'
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{TOP - 4}" y2="{h - 14}" '
+            f'stroke="{mark_colour}" stroke-width="1.5" stroke-dasharray="3 2"/>'
+            f'<path d="M{x - 4:.1f} {TOP - 8}h8l-4 5z" fill="{mark_colour}"/></g>'
+        )
     last = next((float(v) for v in reversed(mine) if not math.isnan(float(v))), None)
     value = "" if last is None else f" {fmt(last)}"
+    extra = ""
+    if dotted is not None:
+        extra = (
+            f'<path d="{_path(dotted, days, lo, hi, w, h, pad)}" fill="none" stroke="{colour}" '
+            f'stroke-width="1.6" stroke-dasharray="1.5 2.5" class="dotted"/>'
+        )
     return (
         f'<svg viewBox="0 0 {w} {h}" class="cogov-chart" xmlns="http://www.w3.org/2000/svg">'
-        f'<text x="4" y="13" class="ct">{escape(title)}<tspan fill="{colour}" '
+        f'{"".join(back)}<text x="4" y="13" class="ct">{escape(title)}<tspan fill="{colour}" '
         f'font-weight="bold">{value}</tspan></text>{"".join(grid)}'
+        f'<text x="{pad}" y="{h - 2}" text-anchor="start">0</text>'
         f'<text x="{w - 4}" y="{h - 2}" text-anchor="end">{days}</text>'
         f'<path d="{_path(other, days, lo, hi, w, h, pad)}" fill="none" stroke="#8d96a0" '
-        f'stroke-width="1.5" stroke-dasharray="4 3"/>'
+        f'stroke-width="1.5" stroke-dasharray="4 3"/>{extra}'
         f'<path d="{_path(mine, days, lo, hi, w, h, pad)}" fill="none" stroke="{colour}" '
-        f'stroke-width="2.5"/></svg>'
+        f'stroke-width="2.5"/>{"".join(front)}</svg>'
     )
 
 
+def _per_case(model, name: str) -> np.ndarray:
+    """A cumulative count per case taken in so far, day by day (NaN before any)."""
+    taken = model.series("taken_in").astype(float)
+    count = model.series(name).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(taken > 0, count / np.maximum(taken, 1), np.nan)
+
+
+def _detection(model) -> np.ndarray:
+    silent = model.series("silent").astype(float)
+    found = model.series("detected").astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(silent > 0, found / np.maximum(silent, 1), np.nan)
+
+
 CHARTS = (
-    # reporter, label key, fixed range (None: shared auto range), percent
+    # key (a daily series, or computed below), label key, range (None: shared auto), percent
     ("resolution_rate", "resolution_rate", (0.0, 1.0), True),
     ("satisfaction_rate", "satisfaction_rate", (0.0, 1.0), True),
     ("backlog", "backlog", None, False),
-    ("mean_trust", "mean_trust", None, True),
+    ("mean_trust", "mean_trust", (0.0, 1.0), True),  # fixed: a 3-point gap stays 3 points
+    ("bounces_per_case", "bounces_chart", None, False),
+    ("detection_rate", "detection_chart", (0.0, 1.0), True),
 )
 
 
-def charts_svg(model, other, labels: dict[str, str], colour: str) -> list[str]:
-    """The four live plots of one side, on ranges shared with the other side."""
+def chart_series(model, key: str) -> list:
+    if key == "bounces_per_case":
+        return _per_case(model, "bounces").tolist()
+    if key == "detection_rate":
+        return _detection(model).tolist()
+    return series(model, key)
+
+
+def emergency_bands(*models) -> tuple:
+    """The emergency (战时) windows of the models, as (first day, last day)."""
+    out = []
+    for m in models:
+        if m is None or not m.params.emergency.enabled:
+            continue
+        e = m.params.emergency
+        band = (e.start, e.start + e.days - 1)
+        if band not in out:
+            out.append(band)
+    return tuple(out)
+
+
+def charts_svg(
+    model, other, labels: dict[str, str], colour: str, marks: tuple = (), bands: tuple = ()
+) -> list[str]:
+    """The live plots of one side, on ranges shared with the other side."""
     days = max(model.params.days, other.params.days if other is not None else 0)
     out = []
-    for rep, key, rng, percent in CHARTS:
-        mine = series(model, rep)
-        theirs = series(other, rep) if other is not None else []
+    for key, label, rng, percent in CHARTS:
+        mine = chart_series(model, key)
+        theirs = chart_series(other, key) if other is not None else []
         if rng is None:
             vals = [float(v) for v in (*mine, *theirs) if not math.isnan(float(v))]
-            lo, hi = (min(vals, default=0.0), max(vals, default=1.0))
-            if rep == "backlog":
-                lo = 0.0
+            lo, hi = 0.0, max(vals, default=1.0)
+            if key == "bounces_per_case":
+                hi = max(hi, 0.1)
         else:
             lo, hi = rng
-        out.append(chart_svg(labels[key], mine, theirs, days, colour, lo, hi, percent))
+        dotted = series(model, "reported_resolution_rate") if key == "resolution_rate" else None
+        out.append(
+            chart_svg(
+                labels[label], mine, theirs, days, colour, lo, hi, percent,
+                dotted=dotted, marks=marks, bands=bands,
+                digits=2 if key == "bounces_per_case" else None,
+            )
+        )  # fmt: skip
     return out
 
 
@@ -309,14 +421,22 @@ def big_number(model) -> str:
     return "—" if math.isnan(v) else f"{100 * v:.0f}%"
 
 
-def render_side(model, other, labels: dict[str, str], colour: str) -> dict:
-    """Everything one side shows for a tick (the function the benchmark times)."""
+def render_side(
+    model,
+    other,
+    labels: dict[str, str],
+    colour: str,
+    marks: tuple = (),
+    selected: int | None = None,
+) -> dict:
+    """What one side draws for a tick: the graph, legend counts, charts, big number (the
+    mechanism panel is `sim.dashboard.panels`; the benchmark times both)."""
     layout = layout_for(model)
     codes = household_states(model)
     return {
         "edges": layout.edges_svg,
-        "households": households_svg(model, layout, codes),
+        "households": households_svg(model, layout, codes, selected),
         "counts": state_counts(codes),
-        "charts": charts_svg(model, other, labels, colour),
+        "charts": charts_svg(model, other, labels, colour, marks, emergency_bands(model, other)),
         "big": big_number(model),
     }

@@ -10,6 +10,8 @@ the slowest part, and it succeeds as the parts would together, with the
 It forms on `start_day` (`apply`, each morning): from then the members' hours are
 one pool, and cases reaching the street office take the workstation's routes;
 cases already on the departments' routes finish there, from the same pool.
+Switched off while running (`CoGovModel.reform`), new cases take the departments'
+routes again; the pool stays, so the cases on the workstation's routes finish.
 """
 
 import numba as nb
@@ -19,11 +21,13 @@ from sim.agents import Workstation
 
 
 @nb.njit(cache=True)
-def apply(X, L, day, members, unit, active):
-    """The members' hours become one pool with the workstation's once it has formed."""
+def apply(X, members, unit, active, formed):
+    """While it is `active`, cases reaching the street office take its routes; once it has
+    `formed` the members' hours are one pool with the workstation's (still after it is
+    switched off while running, so the cases on its routes finish)."""
     X.params[0].pooled = active
     for m in members:
-        X.units[m].pool = unit if active else m
+        X.units[m].pool = unit if formed else m
 
 
 class WorkstationLever:
