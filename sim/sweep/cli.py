@@ -30,6 +30,11 @@ def register(sub) -> None:
     p = sub.add_parser("analyze", help="per-point means with 95%% CIs, main effects, indices")
     p.add_argument("dir", type=Path, help="a sweep output folder")
     p.add_argument("--metrics", nargs="+", help="summary metrics (default: the spec's)")
+    p.add_argument(
+        "--sides",
+        action="store_true",
+        help="paired sweep: each side's metric too, not only the gain (B - A)",
+    )
     p.add_argument("--no-figures", action="store_true", help="tables only")
     p.add_argument("--out", type=Path, help="output folder (default DIR/analysis)")
     p.add_argument(
@@ -75,7 +80,8 @@ def cmd_sweep(args) -> int:
 
     sweep = load(args.spec)
     if args.scheduler is None:
-        unique = {id(p): p for p in sweep.params.values()}.values()
+        every = [*sweep.params.values(), *sweep.versus_params.values()]
+        unique = {id(p): p for p in every}.values()
         _check_memory(unique, sweep.spec.days, min(args.workers, len(sweep.tasks())), args.spec)
     r = run_sweep(
         sweep,
@@ -121,6 +127,7 @@ def cmd_analyze(args) -> int:
         figures=not args.no_figures,
         dest=dest,
         overwrite=args.overwrite,
+        sides=args.sides,
     )
     metrics = [c.removesuffix("_mean") for c in res.points.columns if c.endswith("_mean")]
     table = res.table(metrics)
@@ -134,6 +141,8 @@ def cmd_analyze(args) -> int:
         if res.indices is not None:
             print("\nsensitivity indices (95% confidence half-widths in *_conf)")
             print(res.indices.to_string(index=False, float_format=lambda v: f"{v:#.3g}"))
+    for line in res.warnings:
+        print(line, file=sys.stderr)
     print(f"\nwritten: {res.out}/ ({', '.join(p.name for p in res.files)})", file=sys.stderr)
     return 0
 
