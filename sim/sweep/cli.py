@@ -1,12 +1,37 @@
-"""`cogov sweep`, `cogov analyze`, `cogov attribute` (registered by sim.cli)."""
+"""`cogov sweep`, `analyze`, `discover`, `attribute` (registered by sim.cli)."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
 
-from sim.cli import days, non_negative, replications, workers
+from sim.cli import _at_least, days, non_negative, replications, workers
+
+
+def _threshold(text: str):
+    from sim.sweep.discover import threshold
+
+    try:
+        return threshold(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
+def _share(low: float, high: float):
+    """A number in (low, high]: one line naming the bounds otherwise."""
+
+    def parse(text: str) -> float:
+        try:
+            v = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be a number (got {text!r})") from None
+        if not low < v <= high:
+            raise argparse.ArgumentTypeError(f"must be > {low:g} and <= {high:g} (got {text})")
+        return v
+
+    return parse
 
 
 def register(sub) -> None:
@@ -41,6 +66,45 @@ def register(sub) -> None:
         "--overwrite", action="store_true", help="replace an earlier analysis in that folder"
     )
     p.set_defaults(func=cmd_analyze)
+
+    p = sub.add_parser(
+        "discover",
+        help="scenario discovery (PRIM): the conditions under which a metric is below X",
+        description="PRIM (EMA Workbench) or CART over a sweep's design points: boxes of "
+        "axis values where METRIC (mean over replications) is below (or above) X, with "
+        "coverage, density and mass, and each box as a sentence. In a paired sweep "
+        "METRIC is e.g. gain_resolution_rate (B - A).",
+    )
+    p.add_argument("dir", type=Path, help="a sweep output folder")
+    p.add_argument(
+        "--metric", required=True, help="a column of the runs, e.g. gain_resolution_rate"
+    )
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument(
+        "--below", type=_threshold, metavar="X", help="a value, or a quantile such as q25"
+    )
+    g.add_argument(
+        "--above", type=_threshold, metavar="X", help="a value, or a quantile such as q75"
+    )
+    p.add_argument("--method", choices=["prim", "cart"], default="prim")
+    p.add_argument("--boxes", type=_at_least(1, 10), default=3, help="at most this many boxes")
+    p.add_argument(
+        "--min-density",
+        type=_share(0, 1),
+        default=0.8,
+        help="the chosen box: highest coverage with at least this density (default 0.8)",
+    )
+    p.add_argument(
+        "--mass-min", type=_share(0, 0.5), default=0.05, help="smallest box, share of points"
+    )
+    p.add_argument(
+        "--peel-alpha", type=_share(0, 0.5), default=0.05, help="PRIM: share peeled per step"
+    )
+    p.add_argument("--out", type=Path, help="output folder (default DIR/discover-METRIC-TIME)")
+    p.add_argument("--overwrite", action="store_true", help="replace results already in --out")
+    p.add_argument("--json", action="store_true", help="print JSON instead of the report")
+    p.add_argument("--no-figures", action="store_true", help="tables and report only")
+    p.set_defaults(func=cmd_discover)
 
     p = sub.add_parser(
         "attribute",
@@ -144,6 +208,37 @@ def cmd_analyze(args) -> int:
     for line in res.warnings:
         print(line, file=sys.stderr)
     print(f"\nwritten: {res.out}/ ({', '.join(p.name for p in res.files)})", file=sys.stderr)
+    return 0
+
+
+def cmd_discover(args) -> int:
+    from sim.outputs import check_destination, default_folder, output_folder
+    from sim.sweep.discover import discover, report, save
+    from sim.sweep.runner import load_manifest
+
+    load_manifest(args.dir)  # a sweep folder, or one line
+    dest = args.out
+    if dest is None:
+        dest = default_folder(f"discover-{args.metric}", root=args.dir)
+    check_destination(dest, args.overwrite)
+    d = discover(
+        args.dir,
+        args.metric,
+        below=args.below,
+        above=args.above,
+        method=args.method,
+        boxes=args.boxes,
+        min_density=args.min_density,
+        mass_min=args.mass_min,
+        peel_alpha=args.peel_alpha,
+    )
+    with output_folder(dest, args.overwrite) as tmp:
+        files = save(d, tmp, figures=not args.no_figures)
+    if args.json:
+        print(json.dumps(d.to_json(), ensure_ascii=False, default=str))
+    else:
+        print(report(d))
+    print(f"\nwritten: {dest}/ ({', '.join(p.name for p in files)})", file=sys.stderr)
     return 0
 
 
