@@ -490,14 +490,16 @@ def test_noisy_indices_warn_and_say_how_many_samples():
 
     idx = pd.DataFrame(
         {
-            "metric": ["gain_x", "gain_x", "gain_y"],
-            "parameter": ["a", "b", "a"],
-            "S1": [0.5, 0.02, 0.6],
-            "S1_conf": [0.1, 0.01, 0.05],
-            "ST": [0.6, 0.1, 0.7],
-            "ST_conf": [0.1, 0.3, 0.05],  # b's total index: CI 3x the index
+            "metric": ["gain_x", "gain_x", "gain_x", "gain_y"],
+            "parameter": ["a", "b", "c", "a"],
+            "S1": [0.5, 0.02, 0.001, 0.6],
+            "S1_conf": [0.1, 0.01, 0.01, 0.05],  # c: wider than 0.001, but surely < 0.05
+            "ST": [0.6, 0.1, 0.002, 0.7],
+            "ST_conf": [0.1, 0.3, 0.001, 0.05],  # b's total index: CI 3x the index
         }
     )
-    (line,) = noisy_indices(idx, 64, "sobol")
-    # 64 x (0.3 / 0.1)^2 = 576 -> the next power of 2
-    assert line.startswith("warning: gain_x: 1 of 4 sobol indices") and "1,024 samples" in line
+    (line,) = noisy_indices(idx, 64, "sobol")  # gain_y reads well: no line
+    assert line.startswith("warning: gain_x: 1 of 6 sobol indices") and "cannot be read" in line
+    assert "another 1 are as wide but within 0.05 of 0" in line
+    assert "about 1,024 samples instead of 64" in line  # 64 x (0.3 / 0.1)^2 = 576 -> 2^10
+    assert noisy_indices(idx[idx["parameter"] != "b"], 64, "sobol") == []

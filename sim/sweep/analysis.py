@@ -203,31 +203,46 @@ def resolve_metrics(
 
 
 def noisy_indices(indices: pd.DataFrame, samples: int, kind: str) -> list[str]:
-    """One warning line per metric whose indices have a 95% CI wider than the index
-    itself: those cannot be read. CIs shrink as 1/sqrt(samples), so the samples that
-    would bring the widest such CI within its index (or within 0.05 of 0, for an index
-    near 0) are estimated as samples x (CI / max(|index|, 0.05))^2."""
-    pairs = (
-        [("S1", "S1_conf"), ("ST", "ST_conf")] if kind == "sobol" else [("mu_star", "mu_star_conf")]
-    )
+    """One warning line per metric with indices whose 95% CI is wider than the index
+    itself and reaches past NEGLIGIBLE (of the largest index, for Morris): those cannot
+    be read. An index whose CI is wider but stays within NEGLIGIBLE of 0 reads as "no
+    influence" and is only counted. CIs shrink as 1/sqrt(samples), so the samples that
+    would bring the widest unreadable CI within its index are estimated as
+    samples x (CI / max(|index|, NEGLIGIBLE))^2, rounded up to a power of 2."""
+    pairs = [("S1", "S1_conf"), ("ST", "ST_conf")]
+    if kind != "sobol":
+        pairs = [("mu_star", "mu_star_conf")]
     lines = []
     for m, t in indices.groupby("metric", sort=False):
-        bad, ratio = 0, 0.0
+        bad = small = 0
+        ratio = 0.0
         for idx, conf in pairs:
             v, c = t[idx].abs().to_numpy(float), t[conf].to_numpy(float)
+            floor = NEGLIGIBLE * (1.0 if kind == "sobol" else max(float(np.nanmax(v)), 1e-12))
             wide = c > v
-            bad += int(wide.sum())
-            floor = 0.05 if kind == "sobol" else 0.05 * max(float(np.nanmax(v)), 1e-12)
-            if wide.any():
-                ratio = max(ratio, float(np.nanmax(c[wide] / np.maximum(v[wide], floor))))
+            tiny = wide & (v + c < floor)
+            unreadable = wide & ~tiny
+            bad += int(unreadable.sum())
+            small += int(tiny.sum())
+            if unreadable.any():
+                r = c[unreadable] / np.maximum(v[unreadable], floor)
+                ratio = max(ratio, float(np.nanmax(r)))
         if bad:
             need = 2 ** int(np.ceil(np.log2(max(2 * samples, samples * ratio**2))))
+            also = (
+                f" (another {small} are as wide but within {NEGLIGIBLE:g} of 0: no influence)"
+                if small
+                else ""
+            )
             lines.append(
                 f"warning: {m}: {bad} of {len(pairs) * len(t)} {kind} indices have a 95% CI "
-                f"wider than the index itself (they cannot be read); about {need:,} samples "
-                f"instead of {samples:,} would help (CIs shrink as 1/sqrt(samples))"
+                f"wider than the index itself and cannot be read{also}; about {need:,} "
+                f"samples instead of {samples:,} would help (CIs shrink as 1/sqrt(samples))"
             )
     return lines
+
+
+NEGLIGIBLE = 0.05  # an index (Sobol) whose CI stays below this reads as "no influence"
 
 
 def analyze(
