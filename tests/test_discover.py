@@ -127,6 +127,27 @@ def test_prim_recovers_the_planted_box(toy):
     assert cost["gain_resolutions_per_100_total_hours"] == pytest.approx(-1.0)
 
 
+def test_pruning_drops_restrictions_that_chase_noise():
+    """Cases of interest where a > 0.7, with 15 % of labels flipped: asked for a very
+    dense box, PRIM also trims b, c and d around the flipped points; pruning drops those
+    restrictions (quasi-p well above 0.05) and keeps a."""
+    import pandas as pd
+
+    from sim.sweep.discover import MAX_QP, _prim
+
+    rng = np.random.default_rng(1)
+    x = pd.DataFrame(rng.uniform(0, 1, (600, 4)), columns=list("abcd"))
+    y = (x["a"] > 0.7).to_numpy() ^ (rng.uniform(size=600) < 0.15)
+    (raw,), _ = _prim(x, y, 1, 0.95, 0.05, 0.05, 0.05, prune=False)
+    (pruned,), (traj,) = _prim(x, y, 1, 0.95, 0.05, 0.05, 0.05, prune=True)
+    weak = {a for a, p in raw.quasi_p.items() if all(v is None or v >= MAX_QP for v in p)}
+    assert weak and weak <= {"b", "c", "d"}
+    assert list(pruned.limits) == ["a"] and abs(pruned.limits["a"][0] - 0.7) < 0.05
+    assert pruned.before_prune["res_dim"] == len(raw.limits)
+    assert pruned.coverage > raw.coverage  # the box grew back where noise had trimmed it
+    assert traj["pruned"].any() and traj.loc[traj["selected"], "pruned"].all()
+
+
 def test_cart_recovers_the_planted_box(toy):
     d = discover(toy, "gain_resolution_rate", below="0.05", method="cart")
     b = d.boxes[0]

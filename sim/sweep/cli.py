@@ -100,6 +100,12 @@ def register(sub) -> None:
     p.add_argument(
         "--peel-alpha", type=_share(0, 0.5), default=0.05, help="PRIM: share peeled per step"
     )
+    p.add_argument(
+        "--no-prune",
+        action="store_true",
+        help="PRIM: keep every restriction (default: drop those with quasi-p >= 0.05 or "
+        "cutting less than a tenth of the axis)",
+    )
     p.add_argument("--out", type=Path, help="output folder (default DIR/discover-METRIC-TIME)")
     p.add_argument("--overwrite", action="store_true", help="replace results already in --out")
     p.add_argument("--json", action="store_true", help="print JSON instead of the report")
@@ -231,6 +237,7 @@ def cmd_discover(args) -> int:
         min_density=args.min_density,
         mass_min=args.mass_min,
         peel_alpha=args.peel_alpha,
+        prune=not args.no_prune,
     )
     with output_folder(dest, args.overwrite) as tmp:
         files = save(d, tmp, figures=not args.no_figures)

@@ -8,7 +8,10 @@ PRIM (EMA Workbench's `prim.Prim`, Friedman & Fisher 1999; Bryant & Lempert
 pastes back what it can; the box chosen on each peeling trajectory is, among
 the steps dense enough (`min_density`, and at least halfway from the base rate
 to 1), the one with the highest harmonic mean of coverage and density (else
-the densest step). Further boxes cover the cases the earlier ones left (PRIM's covering).
+the densest step). Its weak restrictions are then dropped one at a time
+(quasi-p >= 0.05, or cutting less than a tenth of the axis), so that the
+sentence names only conditions that matter; the statistics are those of the
+box as reported. Further boxes cover the cases the earlier ones left (PRIM's covering).
 CART (EMA Workbench's wrapper of scikit-learn's tree) is the alternative: its
 leaves dense in cases of interest are the boxes.
 
@@ -34,6 +37,8 @@ import pandas as pd
 from sim.sweep.spec import SweepError
 
 MIN_POINTS = 10  # fewer design points than this: no box means anything
+MAX_QP = 0.05  # a restriction whose quasi-p value is this or more is dropped
+MIN_CUT = 0.1  # so is one that cuts less than this share of its axis's range
 METHODS = ("prim", "cart")
 COST = "resolutions_per_100_total_hours"  # the cost side shown beside each box
 STAFF = "resolutions_per_100_staff_hours"
@@ -91,6 +96,7 @@ class Box:
     side: dict[str, str] = field(default_factory=dict)  # axis -> "above" | "below" | "between"
     step: int | None = None  # its index on the peeling trajectory (PRIM)
     dense_enough: bool = True
+    before_prune: dict | None = None  # PRIM's chosen step before weak restrictions went
     cost: dict = field(default_factory=dict)  # means inside the box of the cost metrics
     sentence_en: str = ""
     sentence_zh: str = ""
@@ -154,6 +160,7 @@ class Discovery:
                     "restricted_dimensions": b.res_dim,
                     "mean": b.mean,
                     "dense_enough": b.dense_enough,
+                    "before_prune": b.before_prune,
                     "trajectory_step": b.step,
                     "limits": {
                         a: {
@@ -282,8 +289,35 @@ def _select(traj: pd.DataFrame, floor: float) -> tuple[int, bool]:
     return int(best.index[0]), False
 
 
-def _prim(x, y, boxes, floor, mass_min, peel_alpha, paste_alpha):
-    """PRIM with covering: up to `boxes` boxes, each chosen on its trajectory (`_select`)."""
+def _prune(box, step: int, init: pd.DataFrame, axes) -> int:
+    """Drop, one at a time, the weakest restriction of the chosen box while one is weak:
+    its quasi-p value (Bryant & Lempert 2010) is at least MAX_QP on every restricted
+    side, or it cuts less than MIN_CUT of the axis's range (PRIM's 5 % peels leave such
+    slivers, which no one can act on). EMA's `drop_restriction` adds the pruned box to
+    the trajectory with its statistics recomputed; its index is returned."""
+    cur = step
+    while True:
+        restricted = _limits(box.box_lims[cur], init, axes)
+        if len(restricted) <= 1:
+            return cur
+        weak = []
+        for a, (lo, hi) in restricted.items():
+            span = float(init.loc[1, a]) - float(init.loc[0, a])
+            cut = 1 - (hi - lo) / span if span > 0 else 1.0
+            ps = [v for v in _quasi_p(box.p_values[cur].get(a)) if v is not None]
+            if cut < MIN_CUT or (ps and min(ps) >= MAX_QP):
+                weak.append((cut, a))
+        if not weak:
+            return cur
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            box.drop_restriction(min(weak)[1], i=cur)
+        cur = len(box.peeling_trajectory) - 1
+
+
+def _prim(x, y, boxes, floor, mass_min, peel_alpha, paste_alpha, prune=True):
+    """PRIM with covering: up to `boxes` boxes, each chosen on its trajectory (`_select`)
+    and pruned of weak restrictions (`_prune`)."""
     prim = _quiet_import("ema_workbench.analysis.prim")
     with warnings.catch_warnings():  # pandas deprecations inside the library
         warnings.simplefilter("ignore")
@@ -296,17 +330,25 @@ def _prim(x, y, boxes, floor, mass_min, peel_alpha, paste_alpha):
             box = p.find_box()
         if box is None:
             break
-        traj = box.peeling_trajectory.reset_index(drop=True).copy()
-        step, dense = _select(traj, floor)
+        peeled = len(box.peeling_trajectory)
+        step, dense = _select(box.peeling_trajectory.reset_index(drop=True), floor)
         if found and not dense:
             break  # the cases left are not concentrated anywhere: stop covering
         box.select(step)
-        qp = box.p_values[step]
-        limits = _limits(box.box_lims[step], init, x.columns)
-        traj["selected"] = traj.index == step
+        final = _prune(box, step, init, x.columns) if prune else step
+        box.select(final)
+        traj = box.peeling_trajectory.reset_index(drop=True).copy()
+        traj["selected"] = traj.index == final
+        traj["pruned"] = traj.index >= peeled  # added by dropping restrictions
         traj.insert(0, "box", len(found) + 1)
         trajectories.append(traj)
-        row = traj.loc[step]
+        row = traj.loc[final]
+        limits = _limits(box.box_lims[final], init, x.columns)
+        before = None
+        if final != step:
+            r0 = traj.loc[step]
+            before = {k: float(r0[k]) for k in ("coverage", "density", "mass")}
+            before["res_dim"] = int(r0["res_dim"])
         found.append(
             Box(
                 limits=limits,
@@ -317,9 +359,10 @@ def _prim(x, y, boxes, floor, mass_min, peel_alpha, paste_alpha):
                 of_interest=int(row["k"]),
                 res_dim=len(limits),
                 mean=float("nan"),
-                quasi_p={a: _quasi_p(qp.get(a)) for a in limits},
-                step=step,
-                dense_enough=dense,
+                quasi_p={a: _quasi_p(box.p_values[final].get(a)) for a in limits},
+                step=final,
+                dense_enough=bool(row["density"] >= floor),
+                before_prune=before,
             )
         )
         if not dense:
@@ -524,6 +567,7 @@ def discover(
     mass_min: float = 0.05,
     peel_alpha: float = 0.05,
     paste_alpha: float = 0.05,
+    prune: bool = True,
 ) -> Discovery:
     """Find the boxes of axis values where the sweep's `metric` (mean over replications
     at each design point) is below `below` or above `above`. Nothing is written."""
@@ -581,8 +625,10 @@ def discover(
         "mass_min": mass_min,
     }
     if method == "prim":
-        settings |= {"peel_alpha": peel_alpha, "paste_alpha": paste_alpha}
-        found, traj = _prim(x, y, boxes, floor, mass_min, peel_alpha, paste_alpha)
+        settings |= {"peel_alpha": peel_alpha, "paste_alpha": paste_alpha, "prune": prune}
+        if prune:
+            settings |= {"prune_quasi_p": MAX_QP, "prune_min_cut": MIN_CUT}
+        found, traj = _prim(x, y, boxes, floor, mass_min, peel_alpha, paste_alpha, prune)
     else:
         found, traj = _cart(x, y, boxes, floor, mass_min)
     import ema_workbench
@@ -639,7 +685,7 @@ def report(d: Discovery) -> str:
     for i, b in enumerate(d.boxes, 1):
         flag = ""
         if not b.dense_enough:
-            flag = f"  (no box reaches density {d.settings['density_floor']:.2f}: the densest)"
+            flag = f"  (below the density asked, {d.settings['density_floor']:.2f}: the best found)"
         lines += [
             "",
             f"box {i}: coverage {b.coverage:.2f}, density {b.density:.2f}, mass {b.mass:.2f}, "
@@ -655,6 +701,14 @@ def report(d: Discovery) -> str:
             lines.append(
                 f"  {parameter(a)}: {_num(lo)} .. {_num(hi)}  (sweep {_num(full[0])} .. "
                 f"{_num(full[1])}){qtxt}"
+            )
+        if b.before_prune:
+            bp = b.before_prune
+            lines.append(
+                f"  (PRIM's box before dropping {bp['res_dim'] - b.res_dim} weak restrictions, "
+                f"quasi-p >= {MAX_QP:g} or cutting < {MIN_CUT:.0%} of the axis: coverage "
+                f"{bp['coverage']:.2f}, density {bp['density']:.2f}, mass {bp['mass']:.2f}, "
+                f"{bp['res_dim']} restricted; --no-prune keeps them)"
             )
         lines += [f"  {b.sentence_en}", f"  {b.sentence_zh}"]
         for m, c in b.cost.items():
