@@ -724,37 +724,52 @@ def report(d: Discovery) -> str:
 
 def trajectory_figure(d: Discovery):
     """Density against coverage of every step of each peeling trajectory (PRIM) or of
-    every leaf (CART), coloured by the restricted dimensions; the chosen box ringed."""
+    every leaf (CART), coloured by the restricted dimensions: the chosen box ringed, the
+    steps added by pruning marked x, and PRIM's own choice before pruning squared."""
     from sim.sweep.plots import metric_label, new_figure
 
-    n = len(d.trajectories)
-    fig = new_figure(4.6 * max(n, 1) + 0.8, 4.2)
-    axes = np.atleast_1d(fig.subplots(1, max(n, 1), squeeze=False)[0])
+    n = max(len(d.trajectories), 1)
+    fig = new_figure(max(6.4, 4.6 * n + 1.0), 4.6)
+    axes = np.atleast_1d(fig.subplots(1, n, squeeze=False)[0])
     vmax = max([int(t["res_dim"].max()) for t in d.trajectories] + [1])
     sc = None
     for i, (ax, t) in enumerate(zip(axes, d.trajectories, strict=False)):
-        sc = ax.scatter(
-            t["coverage"], t["density"], c=t["res_dim"], cmap="viridis", vmin=0, vmax=vmax, s=18
-        )
+        pruned = t["pruned"] if "pruned" in t else pd.Series(False, index=t.index)
+        style = dict(c=t["res_dim"][~pruned], cmap="viridis", vmin=0, vmax=vmax)
+        sc = ax.scatter(t["coverage"][~pruned], t["density"][~pruned], s=18, **style)
+        if pruned.any():
+            ax.scatter(
+                t["coverage"][pruned], t["density"][pruned], c=t["res_dim"][pruned],
+                cmap="viridis", vmin=0, vmax=vmax, marker="x", s=30, label="剪枝 pruned",
+            )  # fmt: skip
+        box = d.boxes[i] if d.method == "prim" and i < len(d.boxes) else None
+        if box is not None and box.before_prune:
+            bp = box.before_prune
+            ax.scatter(
+                [bp["coverage"]], [bp["density"]], s=110, marker="s", facecolors="none",
+                edgecolors="grey", lw=1.2, label="剪枝前 before pruning",
+            )  # fmt: skip
         sel = t[t["selected"]]
         ax.scatter(
             sel["coverage"], sel["density"], s=160, facecolors="none", edgecolors="C3", lw=1.6,
             label="所选 chosen",
         )  # fmt: skip
-        ax.axhline(d.settings["density_floor"], color="grey", ls=":", lw=0.8)
+        ax.axhline(
+            d.settings["density_floor"], color="grey", ls=":", lw=0.8, label="所需密度 asked"
+        )
         ax.set_xlabel("覆盖率 coverage")
         ax.set_ylabel("密度 density")
         ax.set_xlim(-0.02, 1.02)
         ax.set_ylim(-0.02, 1.02)
         ax.grid(alpha=0.3)
-        title = f"box {i + 1}" if d.method == "prim" else "CART leaves 叶节点"
-        ax.set_title(title)
-        ax.legend(loc="lower left", fontsize=8)
+        ax.set_title(f"框 box {i + 1}" if d.method == "prim" else "CART 叶节点 leaves")
+        ax.legend(loc="lower left", fontsize=7)
     if sc is not None:
         fig.colorbar(sc, ax=list(axes), label="受限维数 restricted dimensions")
     kind = "剥离轨迹 peeling trajectory" if d.method == "prim" else "叶节点 leaves"
     fig.suptitle(
-        f"{d.method.upper()} {kind}: {metric_label(d.metric)} {d.direction} {_num(d.value)}"
+        f"{d.method.upper()} {kind}\n{metric_label(d.metric)} {d.direction} {_num(d.value)}",
+        fontsize=10,
     )
     return fig
 
