@@ -96,7 +96,7 @@ def test_spec_errors_one_line_exit_2(tmp_path, capsys, change, expect):
 
 
 def test_bundled_sweeps_validate():
-    for name in ("classroom", "cadres_x_acceptance", "sobol_levers"):
+    for name in ("classroom", "cadres_x_acceptance", "sobol_levers", "assumptions"):
         sw = load(ROOT / "scenarios" / "sweeps" / f"{name}.yaml")
         assert sw.tasks()
     assert len(load(ROOT / "scenarios/sweeps/sobol_levers.yaml").points) == 64 * (6 + 2)
@@ -503,3 +503,25 @@ def test_noisy_indices_warn_and_say_how_many_samples():
     assert "another 1 are as wide but within 0.05 of 0" in line
     assert "about 1,024 samples instead of 64" in line  # 64 x (0.3 / 0.1)^2 = 576 -> 2^10
     assert noisy_indices(idx[idx["parameter"] != "b"], 64, "sobol") == []
+
+
+def test_assumptions_sweep_is_paired_and_covers_the_assumptions():
+    sw = load(ROOT / "scenarios" / "sweeps" / "assumptions.yaml")
+    assert sw.paired and sw.names == ("solo", "chorus")
+    assert sw.spec.design in ("sobol", "lhs")
+    wanted = {
+        "scale.department_acceptance",
+        "scale.department_success",
+        "grid_workers.success",
+        "grid_workers.hours_per_day",
+        "scale.caseload",
+        "residents.voice",
+        "street_office.info_loss",
+        "levers.whistle.coordination",
+        "levers.workstation.coordination",
+        "levers.mediation.coordination",
+    }
+    assert wanted <= set(sw.axes)
+    for t in sw.tasks()[:3]:  # every task runs both: one seed, the same point values
+        assert t.versus is not None and t.names == ("solo", "chorus")
+        assert not t.params.levers.cadres.enabled and t.versus.levers.cadres.enabled
