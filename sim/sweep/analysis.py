@@ -202,6 +202,13 @@ def resolve_metrics(
     return out
 
 
+def readable(index, conf, floor: float = 0.05):
+    """An index can be read when its 95% CI is no wider than the index itself, or when
+    the whole CI stays within `floor` of 0 (it reads as "no influence")."""
+    v, c = np.abs(np.asarray(index, float)), np.asarray(conf, float)
+    return (c <= v) | (v + c < floor)
+
+
 def noisy_indices(indices: pd.DataFrame, samples: int, kind: str) -> list[str]:
     """One warning line per metric with indices whose 95% CI is wider than the index
     itself and reaches past NEGLIGIBLE (of the largest index, for Morris): those cannot
@@ -220,8 +227,8 @@ def noisy_indices(indices: pd.DataFrame, samples: int, kind: str) -> list[str]:
             v, c = t[idx].abs().to_numpy(float), t[conf].to_numpy(float)
             floor = NEGLIGIBLE * (1.0 if kind == "sobol" else max(float(np.nanmax(v)), 1e-12))
             wide = c > v
-            tiny = wide & (v + c < floor)
-            unreadable = wide & ~tiny
+            unreadable = ~readable(v, c, floor)
+            tiny = wide & ~unreadable
             bad += int(unreadable.sum())
             small += int(tiny.sum())
             if unreadable.any():
