@@ -166,7 +166,8 @@ def cmd_sweep(args) -> int:
         shown = ", ".join(r.damaged[:5]) + (", ..." if len(r.damaged) > 5 else "")
         print(f"{len(r.damaged)} damaged run files were re-run ({shown})", file=sys.stderr)
     print(
-        f"{args.out}: {r.already_done + r.done}/{r.total} runs finished "
+        f"{args.out}: {r.already_done + r.done}/{r.total} "
+        f"{'pairs (both sides)' if sweep.paired else 'runs'} finished "
         f"({r.done} now, {r.already_done} before) in {r.elapsed:.1f} s",
         file=sys.stderr,
     )
