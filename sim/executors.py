@@ -42,6 +42,10 @@ class Task:
     keep_daily: bool = True
     meta: dict = field(default_factory=dict, hash=False, compare=False)
     periods: tuple[tuple[int, int], ...] = ()  # windows [A, B) of elapsed days
+    # a pair (paired sweeps): `params` is A, `versus` is B, run with the same seed in one
+    # task so that a pair is finished whole or not at all; `names` prefix the columns
+    versus: Scenario | None = None
+    names: tuple[str, ...] = ()
 
 
 @dataclass
@@ -60,9 +64,14 @@ class Outcome:
 
 def run_task(task: Task) -> Outcome:
     """One replication; an exception becomes a recorded failure, not a crash."""
-    from sim.experiments import run
+    from sim.experiments import run, run_pair
 
     try:
+        if task.versus is not None:
+            summary, daily = run_pair(
+                task.params, task.versus, task.names, task.seed, task.days, task.keep_daily
+            )
+            return Outcome(task, summary, daily)
         r = run(
             task.params, seed=task.seed, days=task.days, daily=task.keep_daily,
             periods=task.periods,

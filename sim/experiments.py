@@ -68,6 +68,50 @@ def run(
     return RunResult(frame, out, model if keep_model else None, windows)
 
 
+NOT_COMPARED = ("scenario", "scenario_hash", "seed", "days")  # labels, not outcomes
+
+
+def paired_summary(names: tuple[str, ...], a: dict, b: dict) -> dict:
+    """One record of a pair run with one seed: `A_<m>`, `B_<m>` and `gain_<m>` = B - A.
+
+    Gains are taken for every numeric metric (NaN where either side is NaN)."""
+    na, nb = names
+    out: dict = {"seed": a.get("seed")}
+    for k, v in a.items():
+        if k != "seed":
+            out[f"{na}_{k}"] = v
+    for k, v in b.items():
+        if k != "seed":
+            out[f"{nb}_{k}"] = v
+    for k, va in a.items():
+        vb = b.get(k)
+        if k in NOT_COMPARED or isinstance(va, bool) or isinstance(vb, bool):
+            continue
+        if isinstance(va, (int, float)) and isinstance(vb, (int, float)):
+            out[f"gain_{k}"] = float(vb) - float(va)
+    return out
+
+
+def run_pair(
+    a: Scenario,
+    b: Scenario,
+    names: tuple[str, ...],
+    seed: int,
+    days: int | None = None,
+    daily: bool = False,
+) -> tuple[dict, pd.DataFrame | None]:
+    """A and B with the same seed (common random numbers): the paired record and, with
+    `daily`, both daily series stacked (their `scenario` column tells them apart)."""
+    ra = run(a, seed=seed, days=days, daily=daily)
+    rb = run(b, seed=seed, days=days, daily=daily)
+    frame = None
+    if daily:
+        frame = pd.concat(
+            [ra.daily.assign(side=names[0]), rb.daily.assign(side=names[1])], ignore_index=True
+        )
+    return paired_summary(names, ra.summary, rb.summary), frame
+
+
 def run_many(
     params: Scenario, seeds: list[int], days: int | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:

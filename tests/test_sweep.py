@@ -96,7 +96,7 @@ def test_spec_errors_one_line_exit_2(tmp_path, capsys, change, expect):
 
 
 def test_bundled_sweeps_validate():
-    for name in ("classroom", "cadres_x_acceptance", "sobol_levers"):
+    for name in ("classroom", "cadres_x_acceptance", "sobol_levers", "assumptions"):
         sw = load(ROOT / "scenarios" / "sweeps" / f"{name}.yaml")
         assert sw.tasks()
     assert len(load(ROOT / "scenarios/sweeps/sobol_levers.yaml").points) == 64 * (6 + 2)
@@ -349,3 +349,179 @@ def test_a_live_processs_temporary_file_is_not_cleaned_away(spec, tmp_path):
     dead.write_text("left by a killed process")
     run_sweep(spec, out, progress=False)
     assert mine.exists() and not dead.exists()
+
+
+# ---------------------------------------------------------------- paired sweeps
+def paired_spec(path: Path, **spec) -> Path:
+    data = {
+        "compare": ["solo", "chorus"],
+        "overrides": TINY,
+        "design": "grid",
+        "axes": {"scale.department_acceptance": [0.5, 1.5], "residents.voice": [0.3, 0.8]},
+        "replications": 2,
+        "seed": 11,
+        "days": 20,
+        **spec,
+    }
+    data = {k: v for k, v in data.items() if v is not None}  # None: leave the key out
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_paired_gain_equals_the_two_scenarios_run_separately(tmp_path):
+    import sim
+    from sim import scenarios
+
+    sp = paired_spec(tmp_path / "p.yaml")
+    r = run_sweep(sp, tmp_path / "o", workers=2, progress=False)
+    assert r.complete and r.total == 8  # one task, one file per pair
+    df = load_results(tmp_path / "o")
+    assert len(list((tmp_path / "o" / "runs").glob("*.parquet"))) == 8
+    metrics = ("resolution_rate", "satisfaction_rate", "resolutions_per_100_total_hours")
+    for row in df.to_dict("records"):
+        values = json.loads(row["point_values"])
+        over = {"community": TINY["community"], "scale": {}, "residents": {}}
+        over["scale"]["department_acceptance"] = values["scale.department_acceptance"]
+        over["residents"]["voice"] = values["residents.voice"]
+        alone = {n: sim.run(scenarios.load(n, **over), seed=row["seed"], days=20).summary
+                 for n in ("solo", "chorus")}  # fmt: skip
+        for m in metrics:
+            assert row[f"solo_{m}"] == alone["solo"][m]
+            assert row[f"chorus_{m}"] == alone["chorus"][m]
+            assert row[f"gain_{m}"] == alone["chorus"][m] - alone["solo"][m]
+    assert (df["gain_resolution_rate"] > 0).mean() >= 0.5  # the chorus usually gains
+    manifest = load_manifest(tmp_path / "o")
+    assert manifest["compare"]["names"] == ["solo", "chorus"]
+    assert set(manifest["provenance"]["scenarios"]) == {"solo", "chorus"}
+
+
+def test_paired_sweep_same_on_serial_pool_and_dask(tmp_path):
+    from distributed import LocalCluster
+
+    sp = paired_spec(tmp_path / "p.yaml", replications=1, keep_daily=True)
+    run_sweep(sp, tmp_path / "serial", workers=1, progress=False)
+    run_sweep(sp, tmp_path / "pool", workers=2, progress=False)
+    with LocalCluster(
+        n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
+    ) as cluster:
+        run_sweep(sp, tmp_path / "dask", scheduler=cluster.scheduler_address, progress=False)
+    a = load_results(tmp_path / "serial")
+    assert len(a) == 4 and {"solo_seed", "chorus_seed"}.isdisjoint(a.columns)
+    for other in ("pool", "dask"):
+        pd.testing.assert_frame_equal(a, load_results(tmp_path / other))
+        pd.testing.assert_frame_equal(
+            load_results(tmp_path / "serial", daily=True),
+            load_results(tmp_path / other, daily=True),
+        )
+    daily = load_results(tmp_path / "serial", daily=True)
+    assert set(daily["side"]) == {"solo", "chorus"} and len(daily) == 4 * 2 * 20
+
+
+@pytest.mark.parametrize(
+    "change, expect",
+    [
+        ({"compare": ["solo"]}, "compare: give exactly two scenarios"),
+        ({"compare": ["solo", "chorus", "cadres"]}, "compare: give exactly two scenarios"),
+        ({"base": "solo"}, "base: give either base: SCENARIO, or compare: [A, B]"),
+        ({"compare": ["solo", "solo"]}, "both scenarios are named 'solo'"),
+        ({"compare": ["solo", "nosuch"]}, "compare: no such scenario 'nosuch'"),
+        ({"compare": None}, "base: give either base: SCENARIO, or compare: [A, B]"),
+    ],
+)
+def test_paired_spec_errors_one_line_exit_2(tmp_path, capsys, change, expect):
+    bad = paired_spec(tmp_path / "bad.yaml", **change)
+    code, _, err = run_cli(["sweep", bad, "--out", tmp_path / "o", "--quiet"], capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert str(bad) in err and expect in err, err
+    assert not (tmp_path / "o").exists()
+
+
+def test_paired_side_named_gain_is_refused(tmp_path):
+    (tmp_path / "gain.yaml").write_text("extends: chorus\n", encoding="utf-8")
+    with pytest.raises(SweepError, match="'gain' prefixes the columns and is reserved"):
+        load(paired_spec(tmp_path / "p.yaml", compare=["solo", "gain.yaml"]))
+
+
+def test_single_sweeps_keep_their_hash(spec):
+    """Folders made before paired sweeps existed still resume: `compare` is not hashed."""
+    from sim.sweep.spec import spec_hash
+
+    sw = load(spec)
+    h = spec_hash(sw)
+    sw.spec = sw.spec.model_copy(update={"compare": ["x", "y"]})  # hashed only when paired
+    assert spec_hash(sw) == h
+
+
+def test_paired_sobol_analyze_reports_gain_indices(tmp_path, capsys):
+    sp = paired_spec(
+        tmp_path / "s.yaml",
+        design="sobol",
+        samples=4,
+        axes={
+            "scale.department_acceptance": {"low": 0.5, "high": 1.5},
+            "residents.voice": {"low": 0.3, "high": 0.8},
+        },
+        replications=1,
+        days=10,
+        metrics=["resolution_rate", "resolutions_per_100_total_hours"],
+    )
+    run_sweep(sp, tmp_path / "o", workers=2, progress=False)
+    code, table, err = run_cli(["analyze", tmp_path / "o", "--no-figures"], capsys)
+    assert code == 0, err
+    idx = pd.read_csv(tmp_path / "o" / "analysis" / "sobol_indices.csv")
+    assert set(idx["metric"]) == {"gain_resolution_rate", "gain_resolutions_per_100_total_hours"}
+    assert "gain_resolution_rate" in table
+    res = analyze(tmp_path / "o", metrics=["resolution_rate"], sides=True, figures=False)
+    assert set(res.indices["metric"]) == {
+        "gain_resolution_rate",
+        "solo_resolution_rate",
+        "chorus_resolution_rate",
+    }
+    for line in res.warnings:  # 4 samples: printed as one line each, naming the fix
+        assert line.startswith("warning: ") and "samples instead of 4" in line
+    code, _, err = run_cli(
+        ["analyze", tmp_path / "o", "--metrics", "nosuch", "--out", tmp_path / "a"], capsys
+    )
+    assert code == 2 and "known: gain_" in err
+
+
+def test_noisy_indices_warn_and_say_how_many_samples():
+    from sim.sweep.analysis import noisy_indices
+
+    idx = pd.DataFrame(
+        {
+            "metric": ["gain_x", "gain_x", "gain_x", "gain_y"],
+            "parameter": ["a", "b", "c", "a"],
+            "S1": [0.5, 0.02, 0.001, 0.6],
+            "S1_conf": [0.1, 0.01, 0.01, 0.05],  # c: wider than 0.001, but surely < 0.05
+            "ST": [0.6, 0.1, 0.002, 0.7],
+            "ST_conf": [0.1, 0.3, 0.001, 0.05],  # b's total index: CI 3x the index
+        }
+    )
+    (line,) = noisy_indices(idx, 64, "sobol")  # gain_y reads well: no line
+    assert line.startswith("warning: gain_x: 1 of 6 sobol indices") and "cannot be read" in line
+    assert "another 1 are as wide but within 0.05 of 0" in line
+    assert "about 1,024 samples instead of 64" in line  # 64 x (0.3 / 0.1)^2 = 576 -> 2^10
+    assert noisy_indices(idx[idx["parameter"] != "b"], 64, "sobol") == []
+
+
+def test_assumptions_sweep_is_paired_and_covers_the_assumptions():
+    sw = load(ROOT / "scenarios" / "sweeps" / "assumptions.yaml")
+    assert sw.paired and sw.names == ("solo", "chorus")
+    assert sw.spec.design in ("sobol", "lhs")
+    wanted = {
+        "scale.department_acceptance",
+        "scale.department_success",
+        "grid_workers.success",
+        "grid_workers.hours_per_day",
+        "scale.caseload",
+        "residents.voice",
+        "street_office.info_loss",
+        "levers.whistle.coordination",
+        "levers.workstation.coordination",
+        "levers.mediation.coordination",
+    }
+    assert wanted <= set(sw.axes)
+    for t in sw.tasks()[:3]:  # every task runs both: one seed, the same point values
+        assert t.versus is not None and t.names == ("solo", "chorus")
+        assert not t.params.levers.cadres.enabled and t.versus.levers.cadres.enabled

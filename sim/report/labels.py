@@ -49,3 +49,34 @@ def metric(name: str) -> str:
 
 def scenario(name: str) -> str:
     return SCENARIOS.get(name, name)
+
+
+# Sweep axes (dotted parameter paths) as a decision maker reads them: (中文, English).
+# Every axis of a bundled sweep has one (tests/test_discover.py checks it).
+PARAMETERS = {
+    "scale.department_acceptance": ("部门接单率倍数", "department acceptance (x as given)"),
+    "scale.department_success": ("部门办结成功率倍数", "department success (x as given)"),
+    "scale.department_hours": ("部门工时倍数", "department hours (x as given)"),
+    "scale.caseload": ("诉求量倍数", "caseload (x as given)"),
+    "departments.*.acceptance": ("各部门接单率", "every department's acceptance"),
+    "grid_workers.success": ("网格员办结成功率", "grid workers' success"),
+    "grid_workers.hours_per_day": ("网格员每日工时", "grid workers' hours a day"),
+    "grid_workers.per_grid": ("每网格网格员数", "grid workers per grid"),
+    "residents.voice": ("民意表达通道开放度", "residents' voice"),
+    "street_office.info_loss": ("转办信息流失率", "information loss per hand-off"),
+    "levers.whistle.coordination": ("吹哨报到协同溢价", "whistle coordination premium"),
+    "levers.whistle.deadline_days": ("吹哨报到时限(天)", "whistle deadline (days)"),
+    "levers.workstation.coordination": ("一体化工作站协同溢价", "workstation coordination premium"),
+    "levers.mediation.coordination": ("1+N 联动调解协同溢价", "mediation coordination premium"),
+    "levers.mediation.sessions_per_day": ("1+N 每日调解场次", "mediation sessions a day"),
+    "levers.cadres.per_grid": ("每网格下沉干部", "cadres per grid"),
+    "levers.cadres.hours_per_week": ("下沉干部每周工时", "cadres' hours a week"),
+    "levers.social_forces.hours_per_day": ("社会力量每日工时", "social forces' hours a day"),
+    "levers.mobilisation.online_detection": ("线上组群发现率", "online groups' detection"),
+}
+
+
+def parameter(path: str) -> str:
+    """`中文 English` for a sweep axis; the path itself when it has no name yet."""
+    zh, en = PARAMETERS.get(path, ("", path))
+    return f"{zh} {en}".strip()

@@ -1,4 +1,9 @@
-"""Analyse a sweep folder: per-point means with 95% CIs, main effects, Sobol / Morris."""
+"""Analyse a sweep folder: per-point means with 95% CIs, main effects, Sobol / Morris.
+
+In a paired sweep (`compare: [A, B]`) a metric named in the spec or `--metrics`
+means its gain column `gain_<metric>` (B - A); `sides=True` adds `A_<metric>`
+and `B_<metric>`.
+"""
 
 from __future__ import annotations
 
@@ -26,6 +31,7 @@ class Analysis:
     effects: pd.DataFrame  # long: metric, axis, x, mean, ci_low, ci_high, n
     indices: pd.DataFrame | None = None  # sobol or morris indices
     files: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # indices too noisy to read
 
     def table(self, metrics) -> pd.DataFrame:
         """The per-point table for printing: mean [ci_low, ci_high]."""
@@ -157,12 +163,102 @@ def morris_indices(runs, design, spec, metrics) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def paired_names(manifest: dict) -> tuple[str, str] | None:
+    """A paired sweep's scenario names (column prefixes), or None."""
+    names = (manifest.get("compare") or {}).get("names")
+    return (str(names[0]), str(names[1])) if names else None
+
+
+def numeric_columns(runs: pd.DataFrame) -> list[str]:
+    return [c for c in runs.columns if runs[c].dtype.kind in "fiu" and c not in NOT_METRICS]
+
+
+NOT_METRICS = {"replication", "seed"}
+
+
+def resolve_metrics(
+    runs: pd.DataFrame, manifest: dict, metrics, sides: bool = False, flag: str = "--metrics"
+) -> list[str]:
+    """Column names for metrics as asked; in a paired sweep `m` means `gain_m` (and with
+    `sides` also `A_m`, `B_m`). An unknown one is one line listing the known."""
+    names = paired_names(manifest)
+    out: list[str] = []
+    for m in metrics:
+        if names and f"gain_{m}" in runs.columns:
+            cols = [f"gain_{m}", *([f"{names[0]}_{m}", f"{names[1]}_{m}"] if sides else [])]
+        elif m in runs.columns and runs[m].dtype.kind in "fiu":
+            cols = [m]
+        else:
+            known = numeric_columns(runs)
+            if names:
+                known = [c for c in known if c.startswith("gain_")] + [
+                    c for c in known if not c.startswith("gain_")
+                ]
+            shown = ", ".join(known[:12]) + (
+                f", ... ({len(known)} in all)" if len(known) > 12 else ""
+            )
+            raise SweepError(f"{flag}: unknown metric {m!r} (known: {shown})")
+        out += [c for c in cols if c not in out]
+    return out
+
+
+def readable(index, conf, floor: float = 0.05):
+    """An index can be read when its 95% CI is no wider than the index itself, or when
+    the whole CI stays within `floor` of 0 (it reads as "no influence")."""
+    v, c = np.abs(np.asarray(index, float)), np.asarray(conf, float)
+    return (c <= v) | (v + c < floor)
+
+
+def noisy_indices(indices: pd.DataFrame, samples: int, kind: str) -> list[str]:
+    """One warning line per metric with indices whose 95% CI is wider than the index
+    itself and reaches past NEGLIGIBLE (of the largest index, for Morris): those cannot
+    be read. An index whose CI is wider but stays within NEGLIGIBLE of 0 reads as "no
+    influence" and is only counted. CIs shrink as 1/sqrt(samples), so the samples that
+    would bring the widest unreadable CI within its index are estimated as
+    samples x (CI / max(|index|, NEGLIGIBLE))^2, rounded up to a power of 2."""
+    pairs = [("S1", "S1_conf"), ("ST", "ST_conf")]
+    if kind != "sobol":
+        pairs = [("mu_star", "mu_star_conf")]
+    lines = []
+    for m, t in indices.groupby("metric", sort=False):
+        bad = small = 0
+        ratio = 0.0
+        for idx, conf in pairs:
+            v, c = t[idx].abs().to_numpy(float), t[conf].to_numpy(float)
+            floor = NEGLIGIBLE * (1.0 if kind == "sobol" else max(float(np.nanmax(v)), 1e-12))
+            wide = c > v
+            unreadable = ~readable(v, c, floor)
+            tiny = wide & ~unreadable
+            bad += int(unreadable.sum())
+            small += int(tiny.sum())
+            if unreadable.any():
+                r = c[unreadable] / np.maximum(v[unreadable], floor)
+                ratio = max(ratio, float(np.nanmax(r)))
+        if bad:
+            need = 2 ** int(np.ceil(np.log2(max(2 * samples, samples * ratio**2))))
+            also = (
+                f" (another {small} are as wide but within {NEGLIGIBLE:g} of 0: no influence)"
+                if small
+                else ""
+            )
+            lines.append(
+                f"warning: {m}: {bad} of {len(pairs) * len(t)} {kind} indices have a 95% CI "
+                f"wider than the index itself and cannot be read{also}; about {need:,} "
+                f"samples instead of {samples:,} would help (CIs shrink as 1/sqrt(samples))"
+            )
+    return lines
+
+
+NEGLIGIBLE = 0.05  # an index (Sobol) whose CI stays below this reads as "no influence"
+
+
 def analyze(
     out: str | Path,
     metrics: list[str] | None = None,
     figures: bool = True,
     dest: str | Path | None = None,
     overwrite: bool = True,
+    sides: bool = False,
 ) -> Analysis:
     """Tables and figures into `dest` (default `out/analysis/`), written whole.
 
@@ -182,10 +278,7 @@ def analyze(
         raise SweepError(f"{out}: no finished runs yet (run `cogov sweep` first)")
     spec = manifest.get("spec", {})
     metrics = list(metrics or spec.get("metrics") or ["resolution_rate", "satisfaction_rate"])
-    unknown = [m for m in metrics if m not in runs.columns]
-    if unknown:
-        known = [c for c in runs.columns if runs[c].dtype.kind == "f"]
-        raise SweepError(f"--metrics: unknown metric {unknown[0]!r} (known: {', '.join(known)})")
+    metrics = resolve_metrics(runs, manifest, metrics, sides=sides)
     axes = [a for a in design["axes"] if a in runs.columns]
     dest = Path(dest) if dest is not None else out / "analysis"
     res = Analysis(dest, per_point(runs, axes, metrics), main_effects(runs, axes, metrics))
@@ -193,6 +286,7 @@ def analyze(
     if kind in ("sobol", "morris"):
         fn = sobol_indices if kind == "sobol" else morris_indices
         res.indices = fn(runs, design, spec, metrics)
+        res.warnings = noisy_indices(res.indices, int(spec.get("samples") or 0), kind)
     figs = []
     if figures:
         for m in metrics:
@@ -221,6 +315,8 @@ def analyze(
                     "spec_hash": manifest.get("spec_hash"),
                     "runs": len(runs),
                     "metrics": metrics,
+                    "paired": paired_names(manifest),
+                    "warnings": res.warnings,
                     "files": written,
                     "sweep_provenance": manifest.get("provenance"),
                     "provenance": provenance(),

@@ -1,12 +1,37 @@
-"""`cogov sweep`, `cogov analyze`, `cogov attribute` (registered by sim.cli)."""
+"""`cogov sweep`, `analyze`, `discover`, `attribute` (registered by sim.cli)."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
 
-from sim.cli import days, non_negative, replications, workers
+from sim.cli import _at_least, days, non_negative, replications, workers
+
+
+def _threshold(text: str):
+    from sim.sweep.discover import threshold
+
+    try:
+        return threshold(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
+def _share(low: float, high: float):
+    """A number in (low, high]: one line naming the bounds otherwise."""
+
+    def parse(text: str) -> float:
+        try:
+            v = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be a number (got {text!r})") from None
+        if not low < v <= high:
+            raise argparse.ArgumentTypeError(f"must be > {low:g} and <= {high:g} (got {text})")
+        return v
+
+    return parse
 
 
 def register(sub) -> None:
@@ -30,12 +55,62 @@ def register(sub) -> None:
     p = sub.add_parser("analyze", help="per-point means with 95%% CIs, main effects, indices")
     p.add_argument("dir", type=Path, help="a sweep output folder")
     p.add_argument("--metrics", nargs="+", help="summary metrics (default: the spec's)")
+    p.add_argument(
+        "--sides",
+        action="store_true",
+        help="paired sweep: each side's metric too, not only the gain (B - A)",
+    )
     p.add_argument("--no-figures", action="store_true", help="tables only")
     p.add_argument("--out", type=Path, help="output folder (default DIR/analysis)")
     p.add_argument(
         "--overwrite", action="store_true", help="replace an earlier analysis in that folder"
     )
     p.set_defaults(func=cmd_analyze)
+
+    p = sub.add_parser(
+        "discover",
+        help="scenario discovery (PRIM): the conditions under which a metric is below X",
+        description="PRIM (EMA Workbench) or CART over a sweep's design points: boxes of "
+        "axis values where METRIC (mean over replications) is below (or above) X, with "
+        "coverage, density and mass, and each box as a sentence. In a paired sweep "
+        "METRIC is e.g. gain_resolution_rate (B - A).",
+    )
+    p.add_argument("dir", type=Path, help="a sweep output folder")
+    p.add_argument(
+        "--metric", required=True, help="a column of the runs, e.g. gain_resolution_rate"
+    )
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument(
+        "--below", type=_threshold, metavar="X", help="a value, or a quantile such as q25"
+    )
+    g.add_argument(
+        "--above", type=_threshold, metavar="X", help="a value, or a quantile such as q75"
+    )
+    p.add_argument("--method", choices=["prim", "cart"], default="prim")
+    p.add_argument("--boxes", type=_at_least(1, 10), default=3, help="at most this many boxes")
+    p.add_argument(
+        "--min-density",
+        type=_share(0, 1),
+        default=0.8,
+        help="the chosen box: highest coverage with at least this density (default 0.8)",
+    )
+    p.add_argument(
+        "--mass-min", type=_share(0, 0.5), default=0.05, help="smallest box, share of points"
+    )
+    p.add_argument(
+        "--peel-alpha", type=_share(0, 0.5), default=0.05, help="PRIM: share peeled per step"
+    )
+    p.add_argument(
+        "--no-prune",
+        action="store_true",
+        help="PRIM: keep every restriction (default: drop those with quasi-p >= 0.05 or "
+        "cutting less than a tenth of the axis)",
+    )
+    p.add_argument("--out", type=Path, help="output folder (default DIR/discover-METRIC-TIME)")
+    p.add_argument("--overwrite", action="store_true", help="replace results already in --out")
+    p.add_argument("--json", action="store_true", help="print JSON instead of the report")
+    p.add_argument("--no-figures", action="store_true", help="tables and report only")
+    p.set_defaults(func=cmd_discover)
 
     p = sub.add_parser(
         "attribute",
@@ -75,7 +150,8 @@ def cmd_sweep(args) -> int:
 
     sweep = load(args.spec)
     if args.scheduler is None:
-        unique = {id(p): p for p in sweep.params.values()}.values()
+        every = [*sweep.params.values(), *sweep.versus_params.values()]
+        unique = {id(p): p for p in every}.values()
         _check_memory(unique, sweep.spec.days, min(args.workers, len(sweep.tasks())), args.spec)
     r = run_sweep(
         sweep,
@@ -90,7 +166,8 @@ def cmd_sweep(args) -> int:
         shown = ", ".join(r.damaged[:5]) + (", ..." if len(r.damaged) > 5 else "")
         print(f"{len(r.damaged)} damaged run files were re-run ({shown})", file=sys.stderr)
     print(
-        f"{args.out}: {r.already_done + r.done}/{r.total} runs finished "
+        f"{args.out}: {r.already_done + r.done}/{r.total} "
+        f"{'pairs (both sides)' if sweep.paired else 'runs'} finished "
         f"({r.done} now, {r.already_done} before) in {r.elapsed:.1f} s",
         file=sys.stderr,
     )
@@ -121,6 +198,7 @@ def cmd_analyze(args) -> int:
         figures=not args.no_figures,
         dest=dest,
         overwrite=args.overwrite,
+        sides=args.sides,
     )
     metrics = [c.removesuffix("_mean") for c in res.points.columns if c.endswith("_mean")]
     table = res.table(metrics)
@@ -134,7 +212,41 @@ def cmd_analyze(args) -> int:
         if res.indices is not None:
             print("\nsensitivity indices (95% confidence half-widths in *_conf)")
             print(res.indices.to_string(index=False, float_format=lambda v: f"{v:#.3g}"))
+    for line in res.warnings:
+        print(line, file=sys.stderr)
     print(f"\nwritten: {res.out}/ ({', '.join(p.name for p in res.files)})", file=sys.stderr)
+    return 0
+
+
+def cmd_discover(args) -> int:
+    from sim.outputs import check_destination, default_folder, output_folder
+    from sim.sweep.discover import discover, report, save
+    from sim.sweep.runner import load_manifest
+
+    load_manifest(args.dir)  # a sweep folder, or one line
+    dest = args.out
+    if dest is None:
+        dest = default_folder(f"discover-{args.metric}", root=args.dir)
+    check_destination(dest, args.overwrite)
+    d = discover(
+        args.dir,
+        args.metric,
+        below=args.below,
+        above=args.above,
+        method=args.method,
+        boxes=args.boxes,
+        min_density=args.min_density,
+        mass_min=args.mass_min,
+        peel_alpha=args.peel_alpha,
+        prune=not args.no_prune,
+    )
+    with output_folder(dest, args.overwrite) as tmp:
+        files = save(d, tmp, figures=not args.no_figures)
+    if args.json:
+        print(json.dumps(d.to_json(), ensure_ascii=False, default=str))
+    else:
+        print(report(d))
+    print(f"\nwritten: {dest}/ ({', '.join(p.name for p in files)})", file=sys.stderr)
     return 0
 
 

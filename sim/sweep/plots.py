@@ -21,12 +21,25 @@ LEVERS_ZH = {
 
 
 def metric_label(name: str) -> str:
-    try:
-        from sim.report.labels import METRICS
-    except ImportError:  # labels not available: plain names
-        METRICS = {}
+    """`解决率 resolution_rate`; a paired sweep's `gain_x` and `chorus_x` say which."""
+    from sim.report.labels import METRICS, SCENARIOS
+
     zh_en = METRICS.get(name)
-    return f"{zh_en[0]} {name}" if zh_en else name
+    if zh_en:
+        return f"{zh_en[0]} {name}"
+    prefix, _, rest = name.partition("_")
+    if rest in METRICS:
+        zh = METRICS[rest][0]
+        if prefix == "gain":
+            return f"{zh}增益 {name}"
+        return f"{SCENARIOS.get(prefix, prefix).split()[0]} {zh} {name}"
+    return name
+
+
+def parameter_label(path: str) -> str:
+    from sim.report.labels import parameter
+
+    return parameter(path)
 
 
 def lever_label(name: str) -> str:
@@ -64,7 +77,7 @@ def main_effects(effects, metric: str) -> Figure:
         ax.fill_between(x, e["ci_low"], e["ci_high"], color="C0", alpha=0.25, label="95% CI")
         if not numeric:
             ax.set_xticks(x, [str(v) for v in e["x"]], rotation=30, ha="right")
-        ax.set_xlabel(name)
+        ax.set_xlabel(parameter_label(name))
         ax.set_ylabel(metric_label(metric))
         ax.grid(alpha=0.3)
     for ax in list(grid.flat)[n:]:

@@ -5,6 +5,7 @@ Layout of the output folder:
     manifest.json        spec hash, the spec itself, seeds, provenance, sessions
     design.json          the design points (and a sampler's raw rows, for SALib)
     runs/<key>.parquet   one row per finished run: point, replication, seed, summary
+                         (a paired sweep: one row per pair, A_<m>, B_<m>, gain_<m>)
     daily/<key>.parquet  its daily series (only with keep_daily: true)
     failed/<key>.json    a run that raised: its error and traceback
 
@@ -145,8 +146,21 @@ def _manifest(sweep: Sweep, old: dict | None, **status) -> dict:
         "seeds": sweep.seeds,
         "tasks": len(sweep.points) * len(sweep.seeds),
     }
+    scen = {sweep.base.name: {"hash": sweep.base.digest(), "files": sweep.base_files}}
+    if sweep.versus is not None:  # a paired sweep: A (the base) and B, column prefixes
+        a, b = sweep.names
+        base["compare"] = {
+            "names": [a, b],
+            "gain": f"gain_<metric> = {b}_<metric> - {a}_<metric>",
+            b: {
+                "name": sweep.versus.name,
+                "hash": sweep.versus.digest(),
+                "files": sweep.versus_files,
+            },
+        }
+        scen[sweep.versus.name] = {"hash": sweep.versus.digest(), "files": sweep.versus_files}
     prov = provenance(
-        scenarios={sweep.base.name: {"hash": sweep.base.digest(), "files": sweep.base_files}},
+        scenarios=scen,
         seeds=sweep.seeds,
         master_seed=sweep.spec.seed,
         sweep_hash=sweep.hash,
@@ -420,19 +434,25 @@ def check_results(out: str | Path, manifest: dict, design: dict) -> None:
 
 def load_results(out: str | Path, daily: bool = False) -> pd.DataFrame:
     """Every finished run (one row each, sorted by key); `daily=True`: the daily series."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     out = _folder(out)
     files = sorted((out / ("daily" if daily else "runs")).glob("[!.]*.parquet"))
     if not files:
         return pd.DataFrame()
-    frames = []
+    tables = []
     for f in files:
         try:
-            frames.append(pd.read_parquet(f))
+            tables.append(pq.read_table(f))
         except Exception:  # truncated or not Parquet
             raise SweepError(
                 f"{f}: damaged; run `cogov sweep` on this folder again to re-run it"
             ) from None
-    df = pd.concat(frames, ignore_index=True)
+    try:  # one Arrow table is ~4x faster than thousands of small DataFrames
+        df = pa.concat_tables(tables, promote_options="default").to_pandas()
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # a column's type differs between runs
+        df = pd.concat([t.to_pandas() for t in tables], ignore_index=True)
     return df.sort_values(["key", "day"] if daily else "key", kind="stable").reset_index(drop=True)
 
 

@@ -6,6 +6,11 @@ A sweep names a `base:` scenario, `axes:` (dotted parameter paths) and a
 seed at every point (common random numbers), so differences between points
 are not blurred by different random draws.
 
+A paired sweep names `compare: [A, B]` instead of `base:`: the axes (and
+`overrides`) apply to both, and each task runs A and B at one point with one
+seed, so its row holds `A_<metric>`, `B_<metric>` and `gain_<metric>` (B - A)
+and a pair is never half written.
+
 Axis paths follow the scenario's keys: `levers.cadres.per_grid`,
 `residents.voice`. Inside a list (`departments`, `categories`) a path step is
 an index (`departments.0.acceptance`), a name (`departments.court.acceptance`)
@@ -19,6 +24,7 @@ import hashlib
 import io
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -67,7 +73,10 @@ class SweepSpec(BaseModel):
 
     name: str = ""
     description: str = ""
-    base: str = Field(description="scenario name or path relative to the sweep file")
+    base: str | None = Field(None, description="scenario name or path relative to the sweep file")
+    compare: list[str] | None = Field(
+        None, description="a paired sweep: [A, B], both run at every point and seed"
+    )
     overrides: dict[str, Any] = Field(
         default_factory=dict, description="merged into the base (like a scenario file)"
     )
@@ -86,6 +95,16 @@ class SweepSpec(BaseModel):
 
     @model_validator(mode="after")
     def _design(self) -> SweepSpec:
+        if (self.base is None) == (self.compare is None):
+            raise ValueError(
+                "base: give either base: SCENARIO, or compare: [A, B] for a paired sweep"
+                + (" (not both)" if self.base is not None else "")
+            )
+        if self.compare is not None and len(self.compare) != 2:
+            raise ValueError(
+                f"compare: give exactly two scenarios, e.g. [solo, chorus] "
+                f"(got {len(self.compare)})"
+            )
         d = self.design
         for key, only in (("levels", "morris"), ("second_order", "sobol")):
             if key in self.model_fields_set and d != only:
@@ -207,7 +226,11 @@ class Point:
 
 @dataclass
 class Sweep:
-    """A validated sweep: spec, base scenario, design points, seeds."""
+    """A validated sweep: spec, base scenario, design points, seeds.
+
+    In a paired sweep (`compare: [A, B]`) `base`/`params` are A and `versus`/
+    `versus_params` are B, and `names` holds their column prefixes.
+    """
 
     path: Path
     spec: SweepSpec
@@ -217,10 +240,18 @@ class Sweep:
     seeds: list[int]
     params: dict[str, Scenario] = field(repr=False)
     hash: str = ""
+    names: tuple[str, str] | None = None
+    versus: Scenario | None = None
+    versus_files: dict = field(default_factory=dict)
+    versus_params: dict[str, Scenario] = field(default_factory=dict, repr=False)
 
     @property
     def name(self) -> str:
         return self.spec.name or self.path.stem
+
+    @property
+    def paired(self) -> bool:
+        return self.names is not None
 
     @property
     def axes(self) -> list[str]:
@@ -245,6 +276,7 @@ class Sweep:
         return f"{point.id}-r{rep:03d}"
 
     def tasks(self) -> list[Task]:
+        """One task per point and seed; in a paired sweep it runs both A and B."""
         out = []
         for p in self.points:
             for r, seed in enumerate(self.seeds):
@@ -256,6 +288,8 @@ class Sweep:
                         days=self.spec.days,
                         keep_daily=self.spec.keep_daily,
                         meta={"point": p.id, "replication": r, "values": p.values},
+                        versus=self.versus_params.get(p.id),
+                        names=self.names or (),
                     )
                 )
         return out
@@ -308,7 +342,7 @@ def _read_spec(path: Path) -> dict:
     return scenarios.read_mapping(path, SweepError, "sweep keys (base, axes, design, ...)")
 
 
-def _base_path(path: Path, base: str) -> Path:
+def _base_path(path: Path, base: str, key: str = "base") -> Path:
     local = path.parent / base
     if local.is_file():
         return local
@@ -317,9 +351,30 @@ def _base_path(path: Path, base: str) -> Path:
     except ScenarioError:
         names = ", ".join(scenarios.bundled()) or "none"
         raise SweepError(
-            f"{path}: base: no such scenario {base!r} (a path relative to the sweep file, "
+            f"{path}: {key}: no such scenario {base!r} (a path relative to the sweep file, "
             f"or a bundled name: {names})"
         ) from None
+
+
+SIDE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _side_names(path: Path, files: list[Path]) -> tuple[str, str]:
+    """Column prefixes of a paired sweep: the scenario files' stems (`solo`, `chorus`)."""
+    names = [f.stem for f in files]
+    for n, f in zip(names, files, strict=True):
+        if not SIDE_NAME.match(n) or n == "gain":
+            why = "is reserved for B - A" if n == "gain" else "is not lower_snake_case"
+            raise SweepError(
+                f"{path}: compare: {f.name}: its name {n!r} prefixes the columns and {why}; "
+                "rename the file"
+            )
+    if names[0] == names[1]:
+        raise SweepError(
+            f"{path}: compare: both scenarios are named {names[0]!r}; compare two different "
+            "files (their names prefix the columns)"
+        )
+    return names[0], names[1]
 
 
 def _coerce(template: Any, v: Any) -> Any:
@@ -445,18 +500,9 @@ def point_scenario(base: Scenario, base_dump: dict, values: dict) -> Scenario:
     return Scenario.model_validate_json(json.dumps(data, default=str), strict=True)
 
 
-def load(path: str | Path) -> Sweep:
-    """Read and validate a sweep file; every design point is validated up front."""
-    path = Path(path)
-    data = _read_spec(path)
-    try:
-        spec = SweepSpec.model_validate_json(json.dumps(data), strict=True)
-    except ValidationError as e:
-        raise _spec_error(path, e, data) from None
-    bpath = _base_path(path, spec.base)
-    base = scenarios.load_with(bpath, copy.deepcopy(spec.overrides), source=f"{path} (overrides)")
+def _point_params(path: Path, spec: SweepSpec, base: Scenario, points: list[Point]) -> dict:
+    """Every design point's scenario, validated (one line naming the point if not)."""
     base_dump = base.model_dump(mode="json")
-    points = _design_points(path, spec, base_dump)
     params: dict[str, Scenario] = {}
     cache: dict[str, Scenario] = {}
     for p in points:
@@ -479,31 +525,59 @@ def load(path: str | Path) -> Sweep:
         except limits.TooBig as e:
             raise SweepError(f"{path}: point {p.id}: {e}") from None
         params[p.id] = cache[ck] = s.model_copy(update={"name": base.name})
+    return params
+
+
+def load(path: str | Path) -> Sweep:
+    """Read and validate a sweep file; every design point is validated up front."""
+    path = Path(path)
+    data = _read_spec(path)
+    try:
+        spec = SweepSpec.model_validate_json(json.dumps(data), strict=True)
+    except ValidationError as e:
+        raise _spec_error(path, e, data) from None
+    key = "base" if spec.compare is None else "compare"
+    refs = [spec.base] if spec.compare is None else list(spec.compare)
+    files = [_base_path(path, str(ref), key) for ref in refs]
+    names = _side_names(path, files) if spec.compare is not None else None
+    sides = [
+        scenarios.load_with(f, copy.deepcopy(spec.overrides), source=f"{path} (overrides)")
+        for f in files
+    ]
+    base = sides[0]
+    points = _design_points(path, spec, base.model_dump(mode="json"))
     seeds = replication_seeds(spec.seed, spec.replications)
     sweep = Sweep(
         path=path,
         spec=spec,
         base=base,
-        base_files=scenarios.file_hashes(bpath),
+        base_files=scenarios.file_hashes(files[0]),
         points=points,
         seeds=seeds,
-        params=params,
+        params=_point_params(path, spec, base, points),
     )
+    if names is not None:
+        sweep.names = names
+        sweep.versus = sides[1]
+        sweep.versus_files = scenarios.file_hashes(files[1])
+        sweep.versus_params = _point_params(path, spec, sides[1], points)
     sweep.hash = spec_hash(sweep)
     return sweep
 
 
 def spec_hash(sweep: Sweep) -> str:
     """What determines the results: spec (bar name/description), base parameters, points."""
-    spec = sweep.spec.model_dump(mode="json", exclude={"name", "description", "metrics"})
-    blob = json.dumps(
-        {
-            "spec": spec,
-            "base": sweep.base.digest(),
-            "points": [[p.id, p.values] for p in sweep.points],
-            "seeds": sweep.seeds,
-        },
-        sort_keys=True,
-        default=str,
-    )
+    skip = {"name", "description", "metrics"}
+    if not sweep.paired:  # a sweep made before paired sweeps existed keeps its hash
+        skip |= {"compare"}
+    spec = sweep.spec.model_dump(mode="json", exclude=skip)
+    what = {
+        "spec": spec,
+        "base": sweep.base.digest(),
+        "points": [[p.id, p.values] for p in sweep.points],
+        "seeds": sweep.seeds,
+    }
+    if sweep.versus is not None:
+        what["versus"] = sweep.versus.digest()
+    blob = json.dumps(what, sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
