@@ -91,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
             "distributed": "sweep",
             "SALib": "sweep",
             "pyabc": "sweep",
+            "ema_workbench": "sweep",
+            "sklearn": "sweep",
         }.get((e.name or "").split(".")[0], "all")
         print(
             f"cogov: this needs the package {e.name!r}: "
