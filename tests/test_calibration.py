@@ -257,3 +257,13 @@ def test_validate_tells_targets_and_sweeps_from_scenarios(capsys):
     assert main(["validate", *(str(ROOT / f) if "/" in f else f for f in files)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert "targets shanghai_2016: 5 parameters" in out[0] and "sweep classroom" in out[1]
+
+
+def test_too_many_workers_for_memory_is_one_line(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("COGOV_MEMORY_GB", "0.4")  # one run of the street fits, 64 at once do not
+    monkeypatch.chdir(tmp_path)
+    Path("t.yaml").write_text(yaml.safe_dump(GOOD), encoding="utf-8")
+    code = main(["calibrate", "t.yaml", "--out", "out", "--workers", "64"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and len(err.splitlines()) == 1 and "--workers 64" in err, err
+    assert not Path("out").exists()

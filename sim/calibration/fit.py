@@ -213,6 +213,17 @@ def calibrate(
     targets = targets if isinstance(targets, Targets) else load(targets)
     out = Path(out)
     evaluations = budget // runs_per_draw(targets)
+    if workers > 1:  # runs at once must fit in memory (the corners were checked one at a time)
+        from sim import limits
+
+        for i, case in enumerate(targets.cases):
+            top = {p: hi for p, (_, hi) in zip(targets.paths, targets.bounds, strict=True)}
+            try:
+                limits.check(case.scenario(top), days=case.days, parallel=workers)
+            except limits.TooBig as e:
+                raise TargetsError(
+                    f"{targets.path}: cases.{i} with --workers {workers}: {e}"
+                ) from None
     # the budget is checked before anything is created (the population of a run to resume)
     check_budget(targets, budget, population or _stored_population(out, targets, seed)
                  or default_population(evaluations))  # fmt: skip
