@@ -153,25 +153,40 @@ def test_an_unreachable_scheduler_fails_fast_and_leaves_nothing(tmp_path, monkey
     assert sorted(p.name for p in tmp_path.iterdir()) == ["w.yaml"]
 
 
-def _interrupt(argv: list[str], after: float, tmp_path: Path) -> subprocess.CompletedProcess:
-    """Start the command, then Ctrl-C it as a terminal would (SIGINT to its group)."""
+def _interrupt(
+    argv: list[str], after: float, tmp_path: Path, once: str | None = None
+) -> subprocess.CompletedProcess:
+    """Start the command, then Ctrl-C it as a terminal would (SIGINT to its group).
+
+    With `once`, wait until that text appears on stderr (the work has begun)
+    and Ctrl-C `after` seconds later, so a faster model cannot finish first.
+    """
     p = subprocess.Popen(
         [sys.executable, "-m", "sim.cli", *argv],
         cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        text=True,
         start_new_session=True,
     )
+    err = bytearray()
+    if once is not None:
+        deadline = time.monotonic() + 120
+        while once.encode() not in err and time.monotonic() < deadline:
+            chunk = os.read(p.stderr.fileno(), 4096)
+            if not chunk:
+                break
+            err += chunk
     time.sleep(after)
     os.killpg(p.pid, signal.SIGINT)
-    out, err = p.communicate(timeout=60)
-    return subprocess.CompletedProcess(argv, p.returncode, out, err)
+    out, rest = p.communicate(timeout=60)
+    err += rest
+    return subprocess.CompletedProcess(argv, p.returncode, out.decode(), err.decode())
 
 
 def test_ctrl_c_during_a_pool_is_one_line_exit_130(tmp_path):
-    argv = ["compare", "solo", "chorus", "-r", "20", "-w", "2", "--out", "o"]
-    p = _interrupt(argv, 4.0, tmp_path)
+    # 2,000 runs take about a minute on two workers; Ctrl-C comes once they have begun.
+    argv = ["compare", "solo", "chorus", "-r", "1000", "-w", "2", "--out", "o"]
+    p = _interrupt(argv, 0.5, tmp_path, once="runs:")
     lines = [x for x in p.stderr.splitlines() if x.strip() and not x.startswith("runs:")]
     assert p.returncode == 130, p.stderr
     assert lines == ["cogov: interrupted"], p.stderr
