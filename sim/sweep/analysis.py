@@ -26,6 +26,7 @@ class Analysis:
     effects: pd.DataFrame  # long: metric, axis, x, mean, ci_low, ci_high, n
     indices: pd.DataFrame | None = None  # sobol or morris indices
     files: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # indices the design cannot resolve
 
     def table(self, metrics) -> pd.DataFrame:
         """The per-point table for printing: mean [ci_low, ci_high]."""
@@ -33,15 +34,16 @@ class Analysis:
         t = self.points[cols].copy()
         for m in metrics:
             mean, lo, hi = (self.points[f"{m}_{s}"] for s in ("mean", "ci_low", "ci_high"))
+            n, total = (self.points.get(f"{m}_{s}", self.points["n"]) for s in ("n", "total"))
             t[m] = [
-                fmt_ci({"mean": a, "ci_low": b, "ci_high": c}, m)
-                for a, b, c in zip(mean, lo, hi, strict=True)
+                fmt_ci({"mean": a, "ci_low": b, "ci_high": c, "n": k, "total": N}, m)
+                for a, b, c, k, N in zip(mean, lo, hi, n, total, strict=True)
             ]
         return t.set_index("point")
 
 
 def _stat_cols(df, metrics):
-    return {f"{m}_{s}" for m in metrics for s in ("mean", "ci_low", "ci_high")}
+    return {f"{m}_{s}" for m in metrics for s in ("mean", "ci_low", "ci_high", "n", "total")}
 
 
 def _ci_over_reps(df: pd.DataFrame, metric: str) -> dict:
@@ -80,8 +82,12 @@ def main_effects(runs: pd.DataFrame, axes: list[str], metrics) -> pd.DataFrame:
             x = part[a].mean() if numeric else g
             for m in metrics:
                 ci = _ci_over_reps(part, m)
-                rows.append({"metric": m, "axis": a, "x": x, "n": len(part), **ci})
-    return pd.DataFrame(rows, columns=["metric", "axis", "x", "n", "mean", "ci_low", "ci_high"])
+                defined = int(part[m].notna().sum())  # runs where the metric is defined
+                rows.append(
+                    {**ci, "metric": m, "axis": a, "x": x, "n": len(part), "n_defined": defined}
+                )
+    cols = ["metric", "axis", "x", "n", "n_defined", "mean", "ci_low", "ci_high"]
+    return pd.DataFrame(rows, columns=cols)
 
 
 def _point_means(runs: pd.DataFrame, design: dict, metric: str) -> np.ndarray:
@@ -157,6 +163,57 @@ def morris_indices(runs, design, spec, metrics) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+PRECISION = 0.1  # an index pinned within ±0.1 is resolved even when it is near 0
+
+
+def index_warnings(indices: pd.DataFrame | None, kind: str) -> list[str]:
+    """One line per metric whose Sobol or Morris indices the design cannot resolve.
+
+    An index is resolved when its 95 % CI is narrower than the index (clearly not 0) or
+    than ±PRECISION (clearly small); an unimportant parameter is then not a warning. A
+    negative index or a total (ST) below its first-order index (S1), each by more than
+    their CIs, is estimator noise. Either way the indices say little, and more `samples`
+    (or `replications`) are needed."""
+    if indices is None or indices.empty:
+        return []
+    pairs = (
+        [("S1", "S1_conf"), ("ST", "ST_conf")] if kind == "sobol" else [("mu_star", "mu_star_conf")]
+    )
+    out = []
+    for m, t in indices.groupby("metric", sort=False):
+        n = unresolved = negative = 0
+        for est, conf in pairs:
+            v, c = t[est].to_numpy(float), np.abs(t[conf].to_numpy(float))
+            n += v.size
+            # mu* is in the metric's unit: "small" is a tenth of the largest effect
+            precision = PRECISION if kind == "sobol" else PRECISION * np.nanmax(np.abs(v))
+            clear = (c < np.abs(v)) | (c < precision)
+            unresolved += int((~clear).sum())
+            negative += int((v + c < 0).sum())
+        problems = []
+        if unresolved:
+            problems.append(
+                f"{unresolved} of {n} indices have a 95% CI wider than the index"
+                + (
+                    f" and than ±{PRECISION:g}"
+                    if kind == "sobol"
+                    else " and than a tenth of the largest"
+                )
+            )
+        if negative:
+            problems.append(f"{negative} negative beyond its CI")
+        if kind == "sobol":
+            below = int((t["ST"] + t["ST_conf"].abs() + t["S1_conf"].abs() < t["S1"]).sum())
+            if below:
+                problems.append(f"{below} totals (ST) below their first-order index (S1)")
+        if problems:
+            out.append(
+                f"{m}: " + "; ".join(problems) + f": the {kind} design is too small for the "
+                "model's run-to-run noise (raise `samples` or `replications`)"
+            )
+    return out
+
+
 def analyze(
     out: str | Path,
     metrics: list[str] | None = None,
@@ -193,6 +250,7 @@ def analyze(
     if kind in ("sobol", "morris"):
         fn = sobol_indices if kind == "sobol" else morris_indices
         res.indices = fn(runs, design, spec, metrics)
+        res.warnings = index_warnings(res.indices, kind)
     figs = []
     if figures:
         for m in metrics:
@@ -221,6 +279,7 @@ def analyze(
                     "spec_hash": manifest.get("spec_hash"),
                     "runs": len(runs),
                     "metrics": metrics,
+                    "warnings": res.warnings,
                     "files": written,
                     "sweep_provenance": manifest.get("provenance"),
                     "provenance": provenance(),
