@@ -99,7 +99,7 @@ def test_bundled_sweeps_validate():
     for name in ("classroom", "cadres_x_acceptance", "sobol_levers"):
         sw = load(ROOT / "scenarios" / "sweeps" / f"{name}.yaml")
         assert sw.tasks()
-    assert len(load(ROOT / "scenarios/sweeps/sobol_levers.yaml").points) == 64 * (6 + 2)
+    assert len(load(ROOT / "scenarios/sweeps/sobol_levers.yaml").points) == 256 * (6 + 2)
 
 
 # ---------------------------------------------------------------- executors agree
