@@ -55,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     from sim.commands import register as register_core
 
     register_core(sub)
-    for module in ("sim.sweep.cli", "sim.calibration.cli", "sim.dashboard.cli"):
+    for module in ("sim.sweep.cli", "sim.calibration.cli", "sim.dashboard.cli", "sim.report.cli"):
         try:
             mod = __import__(module, fromlist=["register"])
         except ModuleNotFoundError as e:
@@ -93,6 +93,9 @@ def main(argv: list[str] | None = None) -> int:
             "pyabc": "sweep",
             "ema_workbench": "sweep",
             "sklearn": "sweep",
+            "papermill": "notebooks",
+            "nbconvert": "notebooks",
+            "nbformat": "notebooks",
         }.get((e.name or "").split(".")[0], "all")
         print(
             f"cogov: this needs the package {e.name!r}: "
@@ -136,4 +139,8 @@ _ignore_sigint_in_workers()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # `python -m sim.cli`: run the imported module's main, so that the UsageError raised by
+    # the commands (imported from sim.cli) is the one main catches, not __main__'s copy
+    from sim.cli import main as _main
+
+    sys.exit(_main())

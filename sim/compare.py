@@ -15,7 +15,7 @@ from sim.executors import Task, execute
 from sim.experiments import replication_seeds
 from sim.metrics import HEADLINE
 from sim.params import Scenario
-from sim.stats import mean_ci
+from sim.stats import mean_ci, paired_ci
 
 METRICS = (*HEADLINE, "reported_resolution_rate")
 
@@ -32,7 +32,8 @@ class Comparison:
     def stats(self, metrics=METRICS, period: str | None = None) -> dict:
         """{'scenarios': {name: {metric: ci}}, 'differences': {name: {metric: ci}}}; any
         summary metric can be asked for (default: the headline ones), for the whole run
-        or for one of the periods compared ("A:B")."""
+        or for one of the periods compared ("A:B"). Differences are paired by
+        replication (same seed); each ci says how many runs it covers (`n` of `total`)."""
         s = self.summaries if period is None else self.periods[period]
         out: dict = {"scenarios": {}, "differences": {}}
         base = s[s.scenario == self.names[0]].set_index("replication")
@@ -40,7 +41,7 @@ class Comparison:
             rows = s[s.scenario == name].set_index("replication")
             out["scenarios"][name] = {m: mean_ci(rows[m]) for m in metrics}
             if name != self.names[0]:
-                out["differences"][name] = {m: mean_ci(rows[m] - base[m]) for m in metrics}
+                out["differences"][name] = {m: paired_ci(base[m], rows[m]) for m in metrics}
         return out
 
     def table(self, period: str | None = None) -> pd.DataFrame:

@@ -154,5 +154,5 @@ if __name__ == "__main__":
     # pyarrow's and BLAS's idle pool threads exist; each child only runs cogov and dies
     warnings.filterwarnings("ignore", message=r".*use of fork\(\) may lead to deadlocks")
     use_cjk_font()
-    assert figures.plt  # pyplot imported
+    assert figures.style  # the figure code is imported before any fork
     print(json.dumps(main_(sys.argv[1], Path(sys.argv[2]))))

@@ -275,7 +275,7 @@ def test_every_bundled_axis_has_a_bilingual_name():
 
     for f in sorted((ROOT / "scenarios" / "sweeps").glob("*.yaml")):
         for axis in yaml.safe_load(f.read_text(encoding="utf-8")).get("axes", {}):
-            zh, en = PARAMETERS[axis]  # KeyError names the missing axis
+            zh, en, _unit = PARAMETERS[axis]  # KeyError names the missing axis
             assert zh and en and zh != en, axis
 
 

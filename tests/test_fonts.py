@@ -44,14 +44,17 @@ def test_the_bundled_font_ships_with_its_licence_and_covers_every_label():
 def _label_text():
     from sim.dashboard import i18n
     from sim.report import labels
-    from sim.sweep.plots import LEVERS_ZH
 
-    yield from (zh + en for zh, en in labels.METRICS.values())
-    yield from labels.SCENARIOS.values()
-    yield from LEVERS_ZH.values()
+    for table in (labels.METRICS, labels.LEVERS, labels.SCENARIOS, labels.UNITS,
+                  labels.PARAMETERS, labels.GRAPHS, labels.WORDS):  # fmt: skip
+        yield from ("".join(v) for v in table.values())
     yield json.dumps(getattr(i18n, "__dict__", {}), ensure_ascii=False, default=str)
-    for p in ("sim/report/figures.py", "sim/sweep/plots.py", "sim/dashboard/render.py"):
-        yield (ROOT / p).read_text(encoding="utf-8")
+    for p in ("sim/report", "sim/sweep/plots.py", "sim/calibration/plots.py",
+              "sim/dashboard/render.py"):  # fmt: skip
+        for f in [ROOT / p] if p.endswith(".py") else sorted((ROOT / p).glob("*.py")):
+            yield f.read_text(encoding="utf-8")
+    for nb in sorted((ROOT / "notebooks").glob("*.ipynb")):  # findings and captions
+        yield nb.read_text(encoding="utf-8")
 
 
 # Run in a fresh interpreter with a fresh matplotlib cache, every system font that has

@@ -99,7 +99,7 @@ def test_bundled_sweeps_validate():
     for name in ("classroom", "cadres_x_acceptance", "sobol_levers", "assumptions"):
         sw = load(ROOT / "scenarios" / "sweeps" / f"{name}.yaml")
         assert sw.tasks()
-    assert len(load(ROOT / "scenarios/sweeps/sobol_levers.yaml").points) == 64 * (6 + 2)
+    assert len(load(ROOT / "scenarios/sweeps/sobol_levers.yaml").points) == 256 * (6 + 2)
 
 
 # ---------------------------------------------------------------- executors agree
@@ -477,16 +477,16 @@ def test_paired_sobol_analyze_reports_gain_indices(tmp_path, capsys):
         "solo_resolution_rate",
         "chorus_resolution_rate",
     }
-    for line in res.warnings:  # 4 samples: printed as one line each, naming the fix
-        assert line.startswith("warning: ") and "samples instead of 4" in line
+    for line in res.warnings:  # 4 samples: one line each, naming the fix
+        assert line.startswith("gain_") and "samples instead of 4" in line
     code, _, err = run_cli(
         ["analyze", tmp_path / "o", "--metrics", "nosuch", "--out", tmp_path / "a"], capsys
     )
     assert code == 2 and "known: gain_" in err
 
 
-def test_noisy_indices_warn_and_say_how_many_samples():
-    from sim.sweep.analysis import noisy_indices
+def test_index_warnings_say_how_many_samples():
+    from sim.sweep.analysis import index_warnings
 
     idx = pd.DataFrame(
         {
@@ -498,11 +498,11 @@ def test_noisy_indices_warn_and_say_how_many_samples():
             "ST_conf": [0.1, 0.3, 0.001, 0.05],  # b's total index: CI 3x the index
         }
     )
-    (line,) = noisy_indices(idx, 64, "sobol")  # gain_y reads well: no line
-    assert line.startswith("warning: gain_x: 1 of 6 sobol indices") and "cannot be read" in line
+    (line,) = index_warnings(idx, "sobol", 64)  # gain_y reads well: no line
+    assert line.startswith("gain_x: 1 of 6 sobol indices") and "cannot be read" in line
     assert "another 1 are as wide but within 0.05 of 0" in line
     assert "about 1,024 samples instead of 64" in line  # 64 x (0.3 / 0.1)^2 = 576 -> 2^10
-    assert noisy_indices(idx[idx["parameter"] != "b"], 64, "sobol") == []
+    assert index_warnings(idx[idx["parameter"] != "b"], "sobol", 64) == []
 
 
 def test_assumptions_sweep_is_paired_and_covers_the_assumptions():

@@ -1,5 +1,17 @@
-"""Bilingual names of metrics and scenarios (MODEL.md glossary)."""
+"""One label set for every figure and table: a Chinese and an English name per metric,
+lever, scenario, parameter path and unit (MODEL.md glossary), and the language choice.
 
+Each idea has exactly one name in each language here; figure code asks for a label
+and never spells one itself, so a lever cannot have two Chinese names in two figures.
+`set_language("zh" | "en" | "both")` chooses what every figure shows.
+"""
+
+from __future__ import annotations
+
+LANGUAGES = ("zh", "en", "both")
+_lang = ["both"]
+
+# metric -> (中文, English)
 METRICS = {
     "resolution_rate": ("解决率", "Resolution rate"),
     "reported_resolution_rate": ("上报解决率", "Reported resolution rate"),
@@ -23,60 +35,244 @@ METRICS = {
     "handoffs_per_case": ("转办次数/件", "Hand-offs per case"),
     "spread_disputes": ("矛盾扩散", "Spread disputes"),
     "duplicate_reports": ("重复诉求(已合并)", "Merged duplicate reports"),
+    # measured in the notebooks from the daily series
+    "excess_backlog": ("超额积压", "Excess backlog"),  # above the same run without the shock
+    "peak_excess_backlog": ("超额积压峰值", "Peak excess backlog"),
+    "excess_backlog_days": ("累计超额积压", "Cumulative excess backlog"),
+    "not_recovered": ("尚未恢复的运行", "Runs not yet recovered"),
+}
+
+# lever -> (中文, English); the glossary's names
+LEVERS = {
+    "whistle": ("吹哨报到", "Whistle"),
+    "workstation": ("一体化工作站", "Integrated workstation"),
+    "mediation": ("1+N联动调解", "Joint mediation (1+N)"),
+    "cadres": ("机关干部下沉", "Sunk-down cadres"),
+    "deliberation": ("协商民主", "Deliberation"),
+    "social_forces": ("社会力量", "Social forces"),
+    "mobilisation": ("线上组群+线下编队", "Online groups + offline teams"),
+    "paper_resolution": ("管理信息失真", "Paper resolution"),
+    "campaign": ("运动型治理", "Campaign"),
+    "emergency": ("平时/战时", "Emergency"),
 }
 
 SCENARIOS = {
-    "solo": "独角戏 solo",
-    "chorus": "大合唱 chorus",
-    "classroom": "独角戏 solo (课堂)",
-    "classroom_chorus": "大合唱 chorus (课堂)",
-    "whistle": "吹哨报到 whistle",
-    "workstation": "一支队伍管执法 workstation",
-    "mediation": "1+N 联动调解 mediation",
-    "cadres": "干部下沉 cadres",
-    "deliberation": "协商民主 deliberation",
-    "social_forces": "社会力量 social forces",
-    "mobilisation": "线上组群+线下编队 mobilisation",
-    "solo_flood": "独角戏 + 洪灾 solo, flood",
-    "chorus_flood": "大合唱 + 洪灾 chorus, flood",
+    "solo": ("独角戏", "Solo act"),
+    "chorus": ("大合唱", "Chorus"),
+    "chorus_structure": ("大合唱(协同增益为0)", "Chorus, no coordination premium"),
+    "classroom": ("课堂街道:独角戏", "Classroom street: solo"),
+    "classroom_chorus": ("课堂街道:大合唱", "Classroom street: chorus"),
+    "classroom_flood": ("课堂街道:独角戏+洪灾", "Classroom street: solo, flood"),
+    "classroom_chorus_flood": ("课堂街道:大合唱+洪灾", "Classroom street: chorus, flood"),
+    "solo_flood": ("独角戏+洪灾", "Solo act, flood"),
+    "chorus_flood": ("大合唱+洪灾", "Chorus, flood"),
+    **{k: (f"独角戏+{zh}", f"Solo + {en[0].lower()}{en[1:]}") for k, (zh, en) in LEVERS.items()},
 }
 
+# unit as in sim.report.tables.INFO -> (中文, English) for axis labels
+UNITS = {
+    "share 0-1": ("比例", "share"),
+    "ratio": ("比值", "ratio"),
+    "days": ("天", "days"),
+    "per case": ("次/件", "per case"),
+    "cases": ("件", "cases"),
+    "0-1": ("0–1", "0–1"),
+    "grid-days": ("网格·天", "grid-days"),
+    "hours": ("小时", "hours"),
+    "per 100 h": ("件/百小时", "per 100 h"),
+    "reports": ("条", "reports"),
+    "points": ("百分点", "percentage points"),
+    "probability": ("概率", "probability"),
+    "multiplier": ("倍数", "multiplier"),
+    "per grid": ("人/网格", "per grid"),
+    "hours per week": ("小时/周", "hours per week"),
+    "hours per day": ("小时/天", "hours per day"),
+    "per day": ("场/天", "per day"),
+    "case-days": ("件·天", "case-days"),
+    "index": ("指数", "index"),
+    "draws": ("抽样数", "draws"),
+    "weight": ("权重", "weight"),
+}
 
-def metric(name: str) -> str:
-    zh, en = METRICS.get(name, ("", name))
-    return f"{zh} {en}".strip()
+# units of the notebook-measured metrics (the model's own are in tables.INFO)
+EXTRA_UNITS = {
+    "excess_backlog": "cases",
+    "peak_excess_backlog": "cases",
+    "excess_backlog_days": "case-days",
+    "not_recovered": "share 0-1",
+}
 
-
-def scenario(name: str) -> str:
-    return SCENARIOS.get(name, name)
-
-
-# Sweep axes (dotted parameter paths) as a decision maker reads them: (中文, English).
-# Every axis of a bundled sweep has one (tests/test_discover.py checks it).
+# parameter path (as in sweep axes and targets files) -> (中文, English, unit)
 PARAMETERS = {
-    "scale.department_acceptance": ("部门接单率倍数", "department acceptance (x as given)"),
-    "scale.department_success": ("部门办结成功率倍数", "department success (x as given)"),
-    "scale.department_hours": ("部门工时倍数", "department hours (x as given)"),
-    "scale.caseload": ("诉求量倍数", "caseload (x as given)"),
-    "departments.*.acceptance": ("各部门接单率", "every department's acceptance"),
-    "grid_workers.success": ("网格员办结成功率", "grid workers' success"),
-    "grid_workers.hours_per_day": ("网格员每日工时", "grid workers' hours a day"),
-    "grid_workers.per_grid": ("每网格网格员数", "grid workers per grid"),
-    "residents.voice": ("民意表达通道开放度", "residents' voice"),
-    "street_office.info_loss": ("转办信息流失率", "information loss per hand-off"),
-    "levers.whistle.coordination": ("吹哨报到协同溢价", "whistle coordination premium"),
-    "levers.whistle.deadline_days": ("吹哨报到时限(天)", "whistle deadline (days)"),
-    "levers.workstation.coordination": ("一体化工作站协同溢价", "workstation coordination premium"),
-    "levers.mediation.coordination": ("1+N 联动调解协同溢价", "mediation coordination premium"),
-    "levers.mediation.sessions_per_day": ("1+N 每日调解场次", "mediation sessions a day"),
-    "levers.cadres.per_grid": ("每网格下沉干部", "cadres per grid"),
-    "levers.cadres.hours_per_week": ("下沉干部每周工时", "cadres' hours a week"),
-    "levers.social_forces.hours_per_day": ("社会力量每日工时", "social forces' hours a day"),
-    "levers.mobilisation.online_detection": ("线上组群发现率", "online groups' detection"),
+    "levers.cadres.per_grid": ("下沉干部", "Sunk-down cadres", "per grid"),
+    "levers.cadres.hours_per_week": ("下沉干部每周工时", "Cadre hours per week", "hours per week"),
+    "levers.whistle.deadline_days": ("吹哨报到时限", "Whistle deadline", "days"),
+    "levers.whistle.coordination": ("吹哨报到协同增益", "Whistle coordination premium",
+                                    "probability"),
+    "levers.workstation.coordination": ("一体化工作站协同增益",
+                                        "Workstation coordination premium", "probability"),
+    "levers.mediation.coordination": ("1+N联动调解协同增益", "Mediation coordination premium",
+                                      "probability"),
+    "levers.mediation.sessions_per_day": ("1+N联动调解每日场次", "Joint mediation sessions",
+                                          "per day"),
+    "levers.social_forces.hours_per_day": ("社会力量每日工时", "Social forces hours",
+                                           "hours per day"),
+    "levers.mobilisation.online_detection": ("线上组群发现概率", "Online group detection",
+                                             "probability"),
+    "levers.paper_resolution.rate": ("未解决而上报解决的比例", "Paper resolution rate",
+                                     "probability"),
+    "departments.*.acceptance": ("部门接单率", "Department acceptance", "probability"),
+    "residents.voice": ("居民表达诉求的概率", "Residents' voice", "probability"),
+    "residents.satisfaction_resolved": ("解决后满意的概率", "Satisfied if resolved",
+                                        "probability"),
+    "residents.satisfaction_unresolved": ("未解决仍满意的概率", "Satisfied if unresolved",
+                                          "probability"),
+    "scale.department_acceptance": ("部门接单率", "Department acceptance", "multiplier"),
+    "scale.department_success": ("部门解决成功率", "Department success", "multiplier"),
+    "scale.department_hours": ("部门工时", "Department hours", "multiplier"),
+    "scale.caseload": ("诉求量", "Caseload", "multiplier"),
+    "grid_workers.per_grid": ("网格员", "Grid workers", "per grid"),
+    "grid_workers.success": ("网格员解决成功率", "Grid workers' success", "probability"),
+    "grid_workers.hours_per_day": ("网格员每日工时", "Grid worker hours", "hours per day"),
+    "street_office.info_loss": ("每次转办的信息流失", "Information loss per hand-off",
+                                "probability"),
+}  # fmt: skip
+
+# community graph families (notebook 06)
+GRAPHS = {
+    "grid_clustered": ("网格内聚集(默认)", "Grid-clustered (default)"),
+    "erdos_renyi": ("随机关系", "Random ties"),
+    "watts_strogatz p=0.01": ("小世界(重连概率0.01)", "Small world p=0.01"),
+    "watts_strogatz p=0.1": ("小世界(重连概率0.1)", "Small world p=0.1"),
+    "watts_strogatz p=0.5": ("小世界(重连概率0.5)", "Small world p=0.5"),
+    "no_ties": ("无邻里关系", "No ties"),
+    "village (real)": ("真实村庄网络", "Real village network"),
+}
+
+# words figures need beyond the names above
+WORDS = {
+    "day": ("天", "Day"),
+    "days_after_flood": ("洪灾结束后天数", "Days after the flood ended"),
+    "ci": ("95%置信区间", "95% CI"),
+    "mean_ci": ("均值与95%置信区间", "mean, 95% CI"),
+    "difference": ("配对差值", "Paired difference"),
+    "gain_over": ("相对{a}的增益", "Gain over {a}"),
+    "share_of_gain": ("对增益的贡献", "Share of the gain"),
+    "first_order": ("一阶指数", "First order S1"),
+    "total_order": ("总效应指数", "Total ST"),
+    "sobol_index": ("Sobol指数", "Sobol index"),
+    "mu_star": ("μ*(平均绝对基本效应)", "μ* (mean |elementary effect|)"),
+    "sigma": ("σ", "σ"),
+    "prior": ("先验", "prior"),
+    "posterior_weight": ("后验权重", "Posterior weight"),
+    "observed": ("观测值 ±1.96倍标准误", "observed ±1.96 SE"),
+    "simulated": ("模拟,95%置信区间", "simulated, 95% CI"),
+    "value": ("数值", "Value"),
+    "case": ("案例", "case"),
+    "flood": ("洪灾", "flood"),
+    "posterior_draws": ("后验抽样数", "Posterior draws"),
+    "rate": ("比例", "Rate"),
+    "shanghai_82": ("上海 82%", "Shanghai 82%"),
+    "start": ("起点", "start"),
+    "end": ("终点", "end"),
 }
 
 
-def parameter(path: str) -> str:
-    """`中文 English` for a sweep axis; the path itself when it has no name yet."""
-    zh, en = PARAMETERS.get(path, ("", path))
-    return f"{zh} {en}".strip()
+def set_language(lang: str) -> None:
+    """Choose the language of every figure: 'zh' (中文), 'en' or 'both'."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang must be one of {', '.join(LANGUAGES)} (got {lang!r})")
+    _lang[0] = lang
+
+
+def language() -> str:
+    return _lang[0]
+
+
+def pick(zh: str, en: str, lang: str | None = None, sep: str = " ") -> str:
+    """The text in the chosen language; 'both' puts the Chinese first."""
+    lang = lang or _lang[0]
+    if lang == "zh":
+        return zh
+    if lang == "en":
+        return en
+    return f"{zh}{sep}{en}" if zh != en else en
+
+
+def word(key: str, lang: str | None = None, **fmt) -> str:
+    zh, en = WORDS[key]
+    return pick(zh.format(**fmt), en.format(**fmt), lang)
+
+
+def _pair(table: dict, name: str) -> tuple[str, str]:
+    zh_en = table.get(name)
+    return (zh_en[0], zh_en[1]) if zh_en else (name, name)
+
+
+def _metric_pair(name: str) -> tuple[str, str]:
+    """A metric's names; a paired sweep's `gain_x` and `chorus_x` say which."""
+    if name in METRICS:
+        return METRICS[name]
+    prefix, _, rest = name.partition("_")
+    if rest in METRICS:
+        zh, en = METRICS[rest]
+        if prefix == "gain":
+            return f"{zh}增益", f"Gain in {en[:1].lower()}{en[1:]}"
+        if prefix in SCENARIOS:
+            sz, se = SCENARIOS[prefix]
+            return f"{sz}{zh}", f"{se}: {en[:1].lower()}{en[1:]}"
+    return name, name
+
+
+def metric(name: str, lang: str | None = None) -> str:
+    return pick(*_metric_pair(name), lang)
+
+
+def lever(name: str, lang: str | None = None) -> str:
+    return pick(*_pair(LEVERS, name), lang)
+
+
+def scenario(name: str, lang: str | None = None) -> str:
+    return pick(*_pair(SCENARIOS, name), lang)
+
+
+def graph(name: str, lang: str | None = None) -> str:
+    return pick(*_pair(GRAPHS, name), lang)
+
+
+def parameter(path: str, lang: str | None = None) -> str:
+    """A parameter path's name; an unknown path (a user's own axis) is shown as it is."""
+    zh, en, _ = PARAMETERS.get(path, (path, path, ""))
+    return pick(zh, en, lang)
+
+
+def unit_of(name: str) -> str:
+    """The unit key of a metric or parameter path ('' if it has none)."""
+    from sim.report.tables import INFO
+
+    if name in PARAMETERS:
+        return PARAMETERS[name][2]
+    prefix, _, rest = name.partition("_")
+    if name not in METRICS and rest in METRICS and (prefix == "gain" or prefix in SCENARIOS):
+        name = rest  # a paired sweep's gain_x and chorus_x are in x's unit
+    return EXTRA_UNITS.get(name) or INFO.get(name, ("", ""))[0]
+
+
+def unit(key: str, lang: str | None = None) -> str:
+    zh, en = UNITS.get(key, (key, key))
+    return pick(zh, en, lang)
+
+
+def axis(name: str, lang: str | None = None, unit_key: str | None = None, sep: str = "\n") -> str:
+    """An axis label with its unit: '解决率(比例)', 'Resolution rate (share)'; 'both' puts
+    the English on a second line (`sep`). `name` is a metric or a parameter path."""
+    lang = lang or _lang[0]
+    if name in PARAMETERS:
+        zh, en = PARAMETERS[name][:2]
+    else:
+        zh, en = _metric_pair(name)
+    u = unit_of(name) if unit_key is None else unit_key
+    uz, ue = UNITS.get(u, (u, u)) if u else ("", "")
+    zh = f"{zh}({uz})" if uz else zh
+    en = f"{en} ({ue})" if ue else en
+    return pick(zh, en, lang, sep=sep)

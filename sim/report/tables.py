@@ -77,11 +77,14 @@ def fmt(value, metric: str | None = None, signed: bool = False) -> str:
 
 
 def fmt_ci(ci: dict, metric: str | None = None, signed: bool = False) -> str:
-    """`mean [low, high]` with one format for all three numbers."""
+    """`mean [low, high]` with one format for all three numbers, and `(n of N runs)`
+    when the metric is undefined in some runs (they are counted, not hidden)."""
+    from sim.stats import coverage
+
     mean = fmt(ci["mean"], metric, signed)
     if not math.isfinite(ci.get("ci_low", math.nan)):
-        return mean
-    return f"{mean} [{fmt(ci['ci_low'], metric)}, {fmt(ci['ci_high'], metric)}]"
+        return mean + coverage(ci)
+    return f"{mean} [{fmt(ci['ci_low'], metric)}, {fmt(ci['ci_high'], metric)}]" + coverage(ci)
 
 
 def unit(metric: str) -> str:

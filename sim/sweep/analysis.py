@@ -31,7 +31,7 @@ class Analysis:
     effects: pd.DataFrame  # long: metric, axis, x, mean, ci_low, ci_high, n
     indices: pd.DataFrame | None = None  # sobol or morris indices
     files: list[Path] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)  # indices too noisy to read
+    warnings: list[str] = field(default_factory=list)  # indices the design cannot resolve
 
     def table(self, metrics) -> pd.DataFrame:
         """The per-point table for printing: mean [ci_low, ci_high]."""
@@ -39,15 +39,16 @@ class Analysis:
         t = self.points[cols].copy()
         for m in metrics:
             mean, lo, hi = (self.points[f"{m}_{s}"] for s in ("mean", "ci_low", "ci_high"))
+            n, total = (self.points.get(f"{m}_{s}", self.points["n"]) for s in ("n", "total"))
             t[m] = [
-                fmt_ci({"mean": a, "ci_low": b, "ci_high": c}, m)
-                for a, b, c in zip(mean, lo, hi, strict=True)
+                fmt_ci({"mean": a, "ci_low": b, "ci_high": c, "n": k, "total": N}, m)
+                for a, b, c, k, N in zip(mean, lo, hi, n, total, strict=True)
             ]
         return t.set_index("point")
 
 
 def _stat_cols(df, metrics):
-    return {f"{m}_{s}" for m in metrics for s in ("mean", "ci_low", "ci_high")}
+    return {f"{m}_{s}" for m in metrics for s in ("mean", "ci_low", "ci_high", "n", "total")}
 
 
 def _ci_over_reps(df: pd.DataFrame, metric: str) -> dict:
@@ -86,8 +87,12 @@ def main_effects(runs: pd.DataFrame, axes: list[str], metrics) -> pd.DataFrame:
             x = part[a].mean() if numeric else g
             for m in metrics:
                 ci = _ci_over_reps(part, m)
-                rows.append({"metric": m, "axis": a, "x": x, "n": len(part), **ci})
-    return pd.DataFrame(rows, columns=["metric", "axis", "x", "n", "mean", "ci_low", "ci_high"])
+                defined = int(part[m].notna().sum())  # runs where the metric is defined
+                rows.append(
+                    {**ci, "metric": m, "axis": a, "x": x, "n": len(part), "n_defined": defined}
+                )
+    cols = ["metric", "axis", "x", "n", "n_defined", "mean", "ci_low", "ci_high"]
+    return pd.DataFrame(rows, columns=cols)
 
 
 def _point_means(runs: pd.DataFrame, design: dict, metric: str) -> np.ndarray:
@@ -209,47 +214,71 @@ def readable(index, conf, floor: float = 0.05):
     return (c <= v) | (v + c < floor)
 
 
-def noisy_indices(indices: pd.DataFrame, samples: int, kind: str) -> list[str]:
-    """One warning line per metric with indices whose 95% CI is wider than the index
-    itself and reaches past NEGLIGIBLE (of the largest index, for Morris): those cannot
-    be read. An index whose CI is wider but stays within NEGLIGIBLE of 0 reads as "no
-    influence" and is only counted. CIs shrink as 1/sqrt(samples), so the samples that
-    would bring the widest unreadable CI within its index are estimated as
-    samples x (CI / max(|index|, NEGLIGIBLE))^2, rounded up to a power of 2."""
-    pairs = [("S1", "S1_conf"), ("ST", "ST_conf")]
-    if kind != "sobol":
-        pairs = [("mu_star", "mu_star_conf")]
+NEGLIGIBLE = 0.05  # an index (Sobol) whose CI stays below this reads as "no influence"
+
+
+def index_warnings(indices: pd.DataFrame | None, kind: str, samples: int = 0) -> list[str]:
+    """One line per metric whose Sobol or Morris indices the design cannot resolve.
+
+    An index cannot be read when its 95% CI is wider than the index and reaches past
+    NEGLIGIBLE (of the largest index, for Morris); one as wide but within NEGLIGIBLE of
+    0 reads as "no influence" and is only counted. A negative index, or a total (ST)
+    below its first-order index (S1), each by more than their CIs, is estimator noise.
+    CIs shrink as 1/sqrt(samples), so the samples that would bring the widest unreadable
+    CI within its index are estimated as samples x (CI / max(|index|, NEGLIGIBLE))^2,
+    rounded up to a power of 2."""
+    if indices is None or indices.empty:
+        return []
+    pairs = (
+        [("S1", "S1_conf"), ("ST", "ST_conf")] if kind == "sobol" else [("mu_star", "mu_star_conf")]
+    )
     lines = []
     for m, t in indices.groupby("metric", sort=False):
-        bad = small = 0
+        bad = small = negative = 0
         ratio = 0.0
         for idx, conf in pairs:
-            v, c = t[idx].abs().to_numpy(float), t[conf].to_numpy(float)
+            raw, c = t[idx].to_numpy(float), np.abs(t[conf].to_numpy(float))
+            v = np.abs(raw)
             floor = NEGLIGIBLE * (1.0 if kind == "sobol" else max(float(np.nanmax(v)), 1e-12))
-            wide = c > v
             unreadable = ~readable(v, c, floor)
-            tiny = wide & ~unreadable
             bad += int(unreadable.sum())
-            small += int(tiny.sum())
+            small += int(((c > v) & ~unreadable).sum())
+            negative += int((raw + c < 0).sum())
             if unreadable.any():
                 r = c[unreadable] / np.maximum(v[unreadable], floor)
                 ratio = max(ratio, float(np.nanmax(r)))
+        problems = []
         if bad:
-            need = 2 ** int(np.ceil(np.log2(max(2 * samples, samples * ratio**2))))
             also = (
                 f" (another {small} are as wide but within {NEGLIGIBLE:g} of 0: no influence)"
                 if small
                 else ""
             )
-            lines.append(
-                f"warning: {m}: {bad} of {len(pairs) * len(t)} {kind} indices have a 95% CI "
-                f"wider than the index itself and cannot be read{also}; about {need:,} "
-                f"samples instead of {samples:,} would help (CIs shrink as 1/sqrt(samples))"
+            problems.append(
+                f"{bad} of {len(pairs) * len(t)} {kind} indices have a 95% CI wider than the "
+                f"index itself and cannot be read{also}"
             )
+        if negative:
+            problems.append(f"{negative} negative beyond its CI")
+        if kind == "sobol":
+            below = int((t["ST"] + t["ST_conf"].abs() + t["S1_conf"].abs() < t["S1"]).sum())
+            if below:
+                problems.append(f"{below} totals (ST) below their first-order index (S1)")
+        if not problems:
+            continue
+        if samples and ratio:
+            need = 2 ** int(np.ceil(np.log2(max(2 * samples, samples * ratio**2))))
+            fix = (
+                f"about {need:,} samples instead of {samples:,} would help "
+                "(CIs shrink as 1/sqrt(samples))"
+            )
+        else:
+            fix = (
+                "the design is too small for the model's run-to-run noise "
+                "(raise `samples` or `replications`)"
+            )
+        lines.append(f"{m}: " + "; ".join(problems) + f"; {fix}")
     return lines
-
-
-NEGLIGIBLE = 0.05  # an index (Sobol) whose CI stays below this reads as "no influence"
 
 
 def analyze(
@@ -286,7 +315,7 @@ def analyze(
     if kind in ("sobol", "morris"):
         fn = sobol_indices if kind == "sobol" else morris_indices
         res.indices = fn(runs, design, spec, metrics)
-        res.warnings = noisy_indices(res.indices, int(spec.get("samples") or 0), kind)
+        res.warnings = index_warnings(res.indices, kind, int(spec.get("samples") or 0))
     figs = []
     if figures:
         for m in metrics:

@@ -212,8 +212,8 @@ def cmd_analyze(args) -> int:
         if res.indices is not None:
             print("\nsensitivity indices (95% confidence half-widths in *_conf)")
             print(res.indices.to_string(index=False, float_format=lambda v: f"{v:#.3g}"))
-    for line in res.warnings:
-        print(line, file=sys.stderr)
+        for line in res.warnings:  # noise passed off as sensitivity would mislead
+            print(f"warning: {line}", file=sys.stderr)
     print(f"\nwritten: {res.out}/ ({', '.join(p.name for p in res.files)})", file=sys.stderr)
     return 0
 

@@ -460,7 +460,7 @@ def _subject(d: Discovery) -> tuple[str, str, str, str]:
         a, b = d.paired
         base = m[5:]
         zh, en = METRICS[base]
-        za, zb = (SCENARIOS.get(n, n).split()[0] for n in (a, b))
+        za, zb = (SCENARIOS.get(n, (n, n))[0] for n in (a, b))
         if _is_rate(base):
             pts = f"{100 * v:+.1f}"
             more = "more" if d.direction == "above" else "less"
@@ -481,7 +481,7 @@ def _subject(d: Discovery) -> tuple[str, str, str, str]:
         zh, en = METRICS[rest]
         return (
             f"{prefix}'s {en.lower()}",
-            f"{SCENARIOS.get(prefix, prefix).split()[0]}的{zh}",
+            f"{SCENARIOS.get(prefix, (prefix, prefix))[0]}的{zh}",
             f"{_num(v)}{q}",
             f"{_num(v)}{qz}",
         )
@@ -492,7 +492,10 @@ def _subject(d: Discovery) -> tuple[str, str, str, str]:
 def _condition(axis: str, lo: float, hi: float, full: tuple[float, float]) -> tuple:
     from sim.report.labels import PARAMETERS
 
-    zh, en = PARAMETERS.get(axis, (axis, axis))
+    zh, en, unit = PARAMETERS.get(axis, (axis, axis, ""))
+    if unit == "multiplier":  # "department success x1.2" reads as a scale, not a rate
+        zh, en = f"{zh}倍数", f"{en} multiplier"
+    en = en if en[1:2].isupper() else en[:1].lower() + en[1:]
     low_cut, high_cut = lo > full[0], hi < full[1]
     if low_cut and high_cut:
         return (
@@ -726,11 +729,20 @@ def trajectory_figure(d: Discovery):
     """Density against coverage of every step of each peeling trajectory (PRIM) or of
     every leaf (CART), coloured by the restricted dimensions: the chosen box ringed, the
     steps added by pruning marked x, and PRIM's own choice before pruning squared."""
-    from sim.sweep.plots import metric_label, new_figure
+    from sim.report.style import report_figure
+
+    return report_figure(_trajectory_figure)(d)
+
+
+def _trajectory_figure(d: Discovery):
+    from sim.report.labels import metric, pick
+    from sim.report.style import new_figure
 
     n = max(len(d.trajectories), 1)
-    fig = new_figure(max(6.4, 4.6 * n + 1.0), 4.6)
-    axes = np.atleast_1d(fig.subplots(1, n, squeeze=False)[0])
+    cols = min(n, 2)
+    rows = -(-n // cols)
+    fig = new_figure(aspect=0.62 * rows if cols == 1 else 0.48 * rows)
+    axes = fig.subplots(rows, cols, squeeze=False).ravel()
     vmax = max([int(t["res_dim"].max()) for t in d.trajectories] + [1])
     sc = None
     for i, (ax, t) in enumerate(zip(axes, d.trajectories, strict=False)):
@@ -740,37 +752,40 @@ def trajectory_figure(d: Discovery):
         if pruned.any():
             ax.scatter(
                 t["coverage"][pruned], t["density"][pruned], c=t["res_dim"][pruned],
-                cmap="viridis", vmin=0, vmax=vmax, marker="x", s=30, label="剪枝 pruned",
+                cmap="viridis", vmin=0, vmax=vmax, marker="x", s=30,
+                label=pick("剪枝", "pruned"),
             )  # fmt: skip
         box = d.boxes[i] if d.method == "prim" and i < len(d.boxes) else None
         if box is not None and box.before_prune:
             bp = box.before_prune
             ax.scatter(
                 [bp["coverage"]], [bp["density"]], s=110, marker="s", facecolors="none",
-                edgecolors="grey", lw=1.2, label="剪枝前 before pruning",
+                edgecolors="grey", lw=1.2, label=pick("剪枝前", "before pruning"),
             )  # fmt: skip
         sel = t[t["selected"]]
         ax.scatter(
             sel["coverage"], sel["density"], s=160, facecolors="none", edgecolors="C3", lw=1.6,
-            label="所选 chosen",
+            label=pick("所选", "chosen"),
         )  # fmt: skip
         ax.axhline(
-            d.settings["density_floor"], color="grey", ls=":", lw=0.8, label="所需密度 asked"
-        )
-        ax.set_xlabel("覆盖率 coverage")
-        ax.set_ylabel("密度 density")
+            d.settings["density_floor"], color="grey", ls=":", lw=0.8,
+            label=pick("所需密度", "density asked"),
+        )  # fmt: skip
+        ax.set_xlabel(pick("覆盖率(比例)", "Coverage (share)"))
+        ax.set_ylabel(pick("密度(比例)", "Density (share)"))
         ax.set_xlim(-0.02, 1.02)
         ax.set_ylim(-0.02, 1.02)
         ax.grid(alpha=0.3)
-        ax.set_title(f"框 box {i + 1}" if d.method == "prim" else "CART 叶节点 leaves")
-        ax.legend(loc="lower left", fontsize=7)
+        if n > 1:
+            ax.set_title(pick(f"框 {i + 1}", f"Box {i + 1}") if d.method == "prim" else "")
+        ax.legend(loc="lower left")
+    for ax in axes[n:]:
+        ax.set_visible(False)
     if sc is not None:
-        fig.colorbar(sc, ax=list(axes), label="受限维数 restricted dimensions")
-    kind = "剥离轨迹 peeling trajectory" if d.method == "prim" else "叶节点 leaves"
-    fig.suptitle(
-        f"{d.method.upper()} {kind}\n{metric_label(d.metric)} {d.direction} {_num(d.value)}",
-        fontsize=10,
-    )
+        fig.colorbar(sc, ax=list(axes[:n]), label=pick("受限维数", "Restricted dimensions"))
+    prim = d.method == "prim"
+    kind = pick("剥离轨迹", "peeling trajectory") if prim else pick("叶节点", "leaves")
+    fig.suptitle(f"{d.method.upper()} {kind}: {metric(d.metric)} {d.direction} {_num(d.value)}")
     return fig
 
 
