@@ -119,7 +119,7 @@ def test_prim_recovers_the_planted_box(toy):
     assert b.side == {"scale.department_acceptance": "above", "grid_workers.success": "above"}
     en = b.sentence_en
     assert en.startswith("Chorus gains less than +5.0 points of resolution rate over solo when")
-    assert "department acceptance (x as given) is above 1.1" in en
+    assert "department acceptance multiplier is above 1.1" in en
     assert "grid workers' success is above 0.8" in en
     assert "部门接单率倍数高于 1.1" in b.sentence_zh and "个百分点" in b.sentence_zh
     # the cost side: both sides' resolutions per 100 hours inside the box
@@ -170,7 +170,7 @@ def test_above_and_quantile_thresholds(toy):
     assert d.boxes[0].limits["scale.department_acceptance"][1] == pytest.approx(0.8, abs=0.02)
     assert d.boxes[0].density >= 0.95 and d.boxes[0].coverage >= 0.9
     assert d.boxes[0].sentence_en.startswith("Solo's resolutions per 100 total hours is above")
-    assert "department acceptance (x as given) is below 0.8" in d.boxes[0].sentence_en
+    assert "department acceptance multiplier is below 0.8" in d.boxes[0].sentence_en
     # a quantile is a value of the points: the sweep's lowest tenth lies in the box
     d = discover(toy, "gain_resolution_rate", below="q10")
     y = d.cases["gain_resolution_rate"]
