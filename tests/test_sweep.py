@@ -501,7 +501,7 @@ def test_index_warnings_say_how_many_samples():
     )
     (line,) = index_warnings(idx, "sobol", 64)  # gain_y reads well: no line
     assert line.startswith("gain_x: 1 of 6 sobol indices") and "cannot be read" in line
-    assert "another 1 are as wide but within 0.05 of 0" in line
+    assert "another 1 are as wide but within 0.1 of 0" in line
     assert "about 1,024 samples instead of 64" in line  # 64 x (0.3 / 0.1)^2 = 576 -> 2^10
     assert index_warnings(idx[idx["parameter"] != "b"], "sobol", 64) == []
 

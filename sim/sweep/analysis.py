@@ -207,14 +207,14 @@ def resolve_metrics(
     return out
 
 
-def readable(index, conf, floor: float = 0.05):
+NEGLIGIBLE = 0.1  # an index (Sobol) whose whole CI stays below this: under a tenth of the variance
+
+
+def readable(index, conf, floor: float = NEGLIGIBLE):
     """An index can be read when its 95% CI is no wider than the index itself, or when
     the whole CI stays within `floor` of 0 (it reads as "no influence")."""
     v, c = np.abs(np.asarray(index, float)), np.asarray(conf, float)
     return (c <= v) | (v + c < floor)
-
-
-NEGLIGIBLE = 0.05  # an index (Sobol) whose CI stays below this reads as "no influence"
 
 
 def index_warnings(indices: pd.DataFrame | None, kind: str, samples: int = 0) -> list[str]:
