@@ -16,12 +16,13 @@ from matplotlib.text import Text
 from sim.calibration import plots as cplots
 from sim.report import figures, labels, style
 from sim.stats import kaplan_meier
+from sim.sweep import discover as sdiscover
 from sim.sweep import plots as splots
 
 HANZI = re.compile(r"[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]")
 LATIN_WORD = re.compile(r"[A-Za-z]+")
 # symbols, not English, allowed in a Chinese figure: the article's "1+N", a method's name
-ZH_ALLOWED = {"N", "Sobol", "Kaplan", "Meier"}
+ZH_ALLOWED = {"N", "Sobol", "Kaplan", "Meier", "PRIM", "CART"}  # method names stay as they are
 DIVERGING = {"RdBu", "RdBu_r", "coolwarm", "bwr", "seismic", "PiYG", "PRGn", "BrBG"}
 
 
@@ -155,6 +156,38 @@ FIT_ROWS = [
     }
 ]
 
+
+def _discovery(boxes: int = 2) -> sdiscover.Discovery:
+    """A PRIM result with `boxes` peeling trajectories, some steps added by pruning."""
+    rng = np.random.default_rng(3)
+    trajectories, found = [], []
+    for _ in range(boxes):
+        n = 12
+        t = pd.DataFrame(
+            {
+                "coverage": np.linspace(1, 0.3, n),
+                "density": np.linspace(0.25, 0.95, n) + rng.normal(0, 0.01, n),
+                "res_dim": np.minimum(np.arange(n) // 3, 3),
+                "selected": np.arange(n) == 8,
+                "pruned": np.arange(n) >= 10,
+            }
+        )
+        trajectories.append(t)
+        found.append(
+            sdiscover.Box(
+                {"scale.department_acceptance": (1.1, 1.5)}, 0.7, 0.8, 0.2, 80, 64, 1, 0.02,
+                before_prune={"coverage": 0.68, "density": 0.82},
+            )
+        )  # fmt: skip
+    return sdiscover.Discovery(
+        folder=None, sweep="toy", metric="gain_resolution_rate", direction="below",
+        threshold=sdiscover.Threshold("q25", quantile=25), value=0.154, method="prim",
+        settings={"density_floor": 0.8}, axes=["scale.department_acceptance"],
+        ranges={"scale.department_acceptance": (0.5, 1.5)}, cases=pd.DataFrame(),
+        replications=1, boxes=found, trajectories=trajectories, paired=("solo", "chorus"),
+    )  # fmt: skip
+
+
 FIGURES = {
     "daily_bands": lambda: figures.daily_bands(_daily(), shade=(10, 20)),
     "rate_bars": lambda: figures.rate_bars(_stats(["solo", "chorus"])),
@@ -216,6 +249,8 @@ FIGURES = {
     "marginals": lambda: cplots.marginals(_post(), PATHS, BOUNDS),
     "pairwise": lambda: cplots.pairwise(_post(), PATHS, BOUNDS),
     "observed_vs_simulated": lambda: cplots.observed_vs_simulated(FIT_ROWS * 3),
+    "peeling_trajectory": lambda: sdiscover.trajectory_figure(_discovery(1)),
+    "peeling_trajectories": lambda: sdiscover.trajectory_figure(_discovery(3)),
 }
 
 

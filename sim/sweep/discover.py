@@ -778,14 +778,16 @@ def _trajectory_figure(d: Discovery):
         ax.grid(alpha=0.3)
         if n > 1:
             ax.set_title(pick(f"框 {i + 1}", f"Box {i + 1}") if d.method == "prim" else "")
-        ax.legend(loc="lower left")
+        if i == 0:  # the same marks in every panel
+            ax.legend(loc="lower left")
     for ax in axes[n:]:
         ax.set_visible(False)
     if sc is not None:
         fig.colorbar(sc, ax=list(axes[:n]), label=pick("受限维数", "Restricted dimensions"))
     prim = d.method == "prim"
     kind = pick("剥离轨迹", "peeling trajectory") if prim else pick("叶节点", "leaves")
-    fig.suptitle(f"{d.method.upper()} {kind}: {metric(d.metric)} {d.direction} {_num(d.value)}")
+    side = pick("低于", "below") if d.direction == "below" else pick("高于", "above")
+    fig.suptitle(f"{d.method.upper()} {kind}: {metric(d.metric)} {side} {_num(d.value)}")
     return fig
 
 
