@@ -392,3 +392,26 @@ def test_caption_inside_the_image_keeps_it_on_the_page(tmp_path):
     for t in texts:
         box = t.get_window_extent(renderer)
         assert box.y0 >= fig.bbox.y0 - 2 and box.x1 <= fig.bbox.x1 + 2, t.get_text()
+
+
+def test_notebook_tables_show_names_and_save_codes(tmp_path):
+    from sim.report import notebook
+
+    nb = notebook.start("t", tmp_path, lang="en")
+    try:
+        df = pd.DataFrame(
+            {"lever": ["whistle", "cadres"], "metric": ["resolution_rate"] * 2, "n": [3, 3]},
+            index=["solo", "chorus"],
+        )
+        shown = nb.table(df, "t")
+        assert list(shown["lever"]) == ["Whistle", "Sunk-down cadres"]
+        assert list(shown.index) == ["Solo act", "Chorus"] and list(shown["n"]) == [3, 3]
+        saved = pd.read_csv(tmp_path / "t.csv", index_col=0)
+        assert list(saved["lever"]) == ["whistle", "cadres"] and list(saved.index) == [
+            "solo",
+            "chorus",
+        ]
+        style.configure(lang="zh")
+        assert not LATIN_WORD.findall(" ".join(nb.table(df, "t")["metric"]))
+    finally:
+        style.configure(lang="both", preset="page")

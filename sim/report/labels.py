@@ -246,6 +246,20 @@ def parameter(path: str, lang: str | None = None) -> str:
     return pick(zh, en, lang)
 
 
+def name(key, lang: str | None = None):
+    """Whatever `key` names (metric, parameter path, scenario, lever, graph) in the chosen
+    language; anything else (a number, a column such as 'n') unchanged. For tables."""
+    if not isinstance(key, str):
+        return key
+    if key in PARAMETERS:
+        return parameter(key, lang)
+    for table in (SCENARIOS, LEVERS, GRAPHS):
+        if key in table:
+            return pick(*table[key], lang)
+    zh, en = _metric_pair(key)
+    return key if (zh, en) == (key, key) else pick(zh, en, lang)
+
+
 def unit_of(name: str) -> str:
     """The unit key of a metric or parameter path ('' if it has none)."""
     from sim.report.tables import INFO

@@ -75,9 +75,22 @@ class Notebook:
         self.files += [p.name for p in paths]
 
     def table(self, df: pd.DataFrame, stem: str, index: bool = True) -> pd.DataFrame:
+        """Save the table with its code names (CSV, for machines) and return it for
+        display with the label set's names, in the chosen language (for readers)."""
         df.to_csv(self.out / f"{stem}.csv", index=index)
         self.files.append(f"{stem}.csv")
-        return df
+        shown = df.rename(index=labels.name, columns=labels.name)
+        by_column = {
+            "metric": labels.metric,
+            "parameter": labels.parameter,
+            "scenario": labels.scenario,
+            "lever": labels.lever,
+            "graph": labels.graph,
+        }
+        for col, to_name in by_column.items():
+            if col in df.columns:
+                shown[col] = [to_name(v) if isinstance(v, str) else v for v in df[col]]
+        return shown
 
     def findings(self, zh: list[str], en: list[str]) -> str:
         """The closing findings in the chosen language, shown and saved to findings.md."""
