@@ -237,6 +237,10 @@ FIGURES = {
     ),
     "main_effects": lambda: splots.main_effects(EFFECTS, "resolution_rate"),
     "sobol_bars": lambda: splots.sobol_bars(SOBOL, "resolution_rate"),
+    "sobol_bars_gain": lambda: splots.sobol_bars(
+        SOBOL.assign(metric="gain_resolutions_per_100_total_hours"),
+        "gain_resolutions_per_100_total_hours",
+    ),
     "morris_bars": lambda: splots.morris_bars(MORRIS, "resolution_rate"),
     "waterfall": lambda: splots.waterfall(
         "solo",

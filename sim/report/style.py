@@ -121,6 +121,31 @@ def _fit_text(fig: Figure, p: Preset) -> None:
             axis.set_ticks(axis.get_ticklocs(), [wrap(t, max(6.0, limit)) for t in texts])
 
 
+def _keep_inside(fig: Figure, p: Preset) -> None:
+    """Lay the figure out once and re-wrap any x-axis label that still runs off the page:
+    where an axis ends up (after long tick labels push it) is known only then."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    em_px = p.font_pt / 72 * fig.dpi
+    for _ in range(2):
+        canvas.draw()
+        renderer, frame, changed = canvas.get_renderer(), fig.bbox, False
+        for ax in fig.axes:
+            label = ax.xaxis.label
+            if not ax.get_visible() or not label.get_text():
+                continue
+            box = label.get_window_extent(renderer)
+            if box.x0 >= frame.x0 - 1 and box.x1 <= frame.x1 + 1:
+                continue
+            middle = (box.x0 + box.x1) / 2
+            room = 2 * min(middle - frame.x0, frame.x1 - middle)
+            label.set_text(wrap(label.get_text(), max(6.0, 0.9 * room / em_px)))
+            changed = True
+        if not changed:
+            return
+
+
 def report_figure(fn):
     """Draw with the preset's fonts (matplotlib reads them when an artist is made), then
     fit long labels to the page."""
@@ -132,6 +157,7 @@ def report_figure(fn):
         with mpl.rc_context(_rc(p)):
             fig = fn(*args, **kwargs)
             _fit_text(fig, p)
+            _keep_inside(fig, p)
         for ax in fig.axes:  # ticks are made at draw time, after the context
             ax.tick_params(labelsize=p.font_pt)
         return fig
