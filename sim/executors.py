@@ -15,6 +15,8 @@ Windows) they are spawned, once.
 from __future__ import annotations
 
 import atexit
+import contextlib
+import itertools
 import multiprocessing as mp
 import signal
 import sys
@@ -97,21 +99,59 @@ def execute(
         return
     pool = local_pool(workers)
     pending: dict = {}
+    todo = iter(tasks)
+    window = 32 * workers  # in flight at once: short lock loops in wait(), little memory
+    with _ctrl_c_at_safe_points() as ctrl_c:
+        try:
+            for t in itertools.islice(todo, window):
+                pending[pool.submit(run_task, t)] = t
+            while pending:
+                done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                ctrl_c.check()
+                for fut in done:
+                    task = pending.pop(fut)
+                    for t in itertools.islice(todo, 1):
+                        pending[pool.submit(run_task, t)] = t
+                    try:
+                        outcome = fut.result()
+                    except Exception as e:  # a worker died (e.g. killed): record it
+                        outcome = Outcome(task, error=f"{type(e).__name__}: {e}", traceback=None)
+                    yield outcome
+                    ctrl_c.check()
+        finally:  # also on Ctrl-C or an abandoned generator: drop what has not started
+            for fut in pending:
+                fut.cancel()
+            if pending or getattr(pool, "_broken", False):
+                close_pool()  # workers may still run or be dead: start afresh next time
+
+
+class _CtrlC:
+    requested = False
+
+    def check(self) -> None:
+        if self.requested:
+            self.requested = False
+            raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _ctrl_c_at_safe_points():
+    """Ctrl-C raises KeyboardInterrupt only where `check()` is called, never inside the
+    pool's own locking: raised there it left a future's lock held and the pool's
+    manager thread waiting on it for ever (a hang instead of exit 130)."""
+    ctrl_c = _CtrlC()
+    if threading.current_thread() is not threading.main_thread():
+        yield ctrl_c  # signals reach the main thread only
+        return
+
+    def note(signum, frame):
+        ctrl_c.requested = True
+
+    old = signal.signal(signal.SIGINT, note)
     try:
-        pending = {pool.submit(run_task, t): t for t in tasks}
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in done:
-                task = pending.pop(fut)
-                try:
-                    yield fut.result()
-                except Exception as e:  # a worker died (e.g. killed): record it
-                    yield Outcome(task, error=f"{type(e).__name__}: {e}", traceback=None)
-    finally:  # also on Ctrl-C or an abandoned generator: drop what has not started
-        for fut in pending:
-            fut.cancel()
-        if pending or getattr(pool, "_broken", False):
-            close_pool()  # workers may still run or be dead: start afresh next time
+        yield ctrl_c
+    finally:
+        signal.signal(signal.SIGINT, old)
 
 
 # ---------------------------------------------------------------- the warm local pool
@@ -152,8 +192,17 @@ def close_pool() -> None:
     pool = _POOL.pop("pool", None)
     _POOL.pop("workers", None)
     if pool is not None:
-        for proc in list(getattr(pool, "_processes", {}).values()):
+        procs = list((getattr(pool, "_processes", None) or {}).values())
+        for proc in procs:
             proc.terminate()
+        for proc in procs:
+            proc.join(timeout=10)
+        # A worker stopped while sending its result leaves half a message, which the
+        # pool's manager thread would wait on for ever (Ctrl-C under load hung so). With
+        # the parent's write end of the result pipe closed it reads end-of-file instead.
+        writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+        if procs and writer is not None and not any(p.is_alive() for p in procs):
+            writer.close()
         pool.shutdown(wait=True, cancel_futures=True)
 
 
