@@ -63,7 +63,31 @@ def build_parser() -> argparse.ArgumentParser:
                 continue  # feature not built yet / optional extra not installed
             raise
         mod.register(sub)
+    _figure_options(sub)
     return p
+
+
+# Commands that draw figures take the language and page size of every figure they draw.
+FIGURE_COMMANDS = ("run", "compare", "analyze", "attribute", "discover", "calibrate")
+PRESET_NAMES = ("page", "half", "slide")  # sim/report/style.py PRESETS (not imported: slow)
+
+
+def _figure_options(sub) -> None:
+    from sim.report.labels import LANGUAGES
+
+    for name in FIGURE_COMMANDS:
+        parser = sub.choices.get(name)
+        if parser is None:
+            continue
+        group = parser.add_argument_group("figures")
+        group.add_argument(
+            "--lang", choices=LANGUAGES, default=None,
+            help="language of the figures: zh (中文), en or both (default)",
+        )  # fmt: skip
+        group.add_argument(
+            "--preset", choices=PRESET_NAMES, default=None,
+            help="figure size: page (16 cm wide, 9 pt; default), half or slide",
+        )  # fmt: skip
 
 
 def _one_line(e: BaseException) -> str:
@@ -81,6 +105,12 @@ def main(argv: list[str] | None = None) -> int:
     set_command(["cogov", *argv])
     try:
         args = build_parser().parse_args(argv)
+        if getattr(args, "preset", None) or (
+            getattr(args, "lang", None) and args.command in FIGURE_COMMANDS
+        ):
+            from sim.report import style
+
+            style.configure(lang=args.lang, preset=args.preset)
         return int(args.func(args) or 0)
     except (UsageError, ScenarioError, GraphFileError, OutputError) as e:
         print(_one_line(e), file=sys.stderr)

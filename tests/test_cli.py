@@ -287,3 +287,19 @@ def test_a_missing_optional_package_is_one_line(monkeypatch, capsys):
     assert main(["dashboard", "--port", "9"]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "bootstrap.sh dashboard" in err
+
+
+def test_figure_commands_take_language_and_preset(tmp_path, capsys):
+    from sim.report import labels, style
+
+    try:
+        argv = ["compare", "solo", "chorus", "-r", "2", "--days", "10", "--out", str(tmp_path)]
+        code = main([*argv, "--overwrite", "--lang", "en", "--preset", "half"])
+        assert code == 0, capsys.readouterr().err
+        assert labels.language() == "en" and style.preset().name == "half"
+        assert (tmp_path / "rates.png").is_file()
+        code = main([*argv, "--overwrite", "--lang", "fr"])
+        err = capsys.readouterr().err
+        assert code == 2 and "--lang" in err and "'zh', 'en', 'both'" in err
+    finally:
+        style.configure(lang="both", preset="page")

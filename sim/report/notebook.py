@@ -161,11 +161,16 @@ def sign(ci: dict) -> int:
 
 
 def pts(ci: dict, digits: int = 1) -> str:
-    """A paired difference of rates in percentage points, with its CI: '+14.7 [+14.3, +15.2]'."""
+    """A paired difference of rates in percentage points, with its CI: '+14.7 [+14.3, +15.2]',
+    and '(n of N runs)' if some runs lack it."""
+    from sim.stats import coverage
+
     m, lo, hi = (100 * ci[k] for k in ("mean", "ci_low", "ci_high"))
+    if not pd.notna(m):
+        return "n/a" + coverage(ci)
     if not pd.notna(lo):
-        return f"{m:+.{digits}f}"
-    return f"{m:+.{digits}f} [{lo:+.{digits}f}, {hi:+.{digits}f}]"
+        return f"{m:+.{digits}f}" + coverage(ci)
+    return f"{m:+.{digits}f} [{lo:+.{digits}f}, {hi:+.{digits}f}]" + coverage(ci)
 
 
 def num(ci: dict, digits: int = 3, signed: bool = False) -> str:
