@@ -145,7 +145,9 @@ def cmd_run(args) -> int:
         body = {"summary": r.summary, "periods": r.periods, "provenance": prov}
         write_json(tmp / "summary.json", body)
         write_json(tmp / "provenance.json", prov)
-        fig = figures.run_series(r.daily, f"{labels.scenario(name)} — seed {args.seed}")
+        fig = figures.run_series(
+            r.daily, f"{labels.scenario(name)} — {labels.word('seed')} {args.seed}"
+        )
         figures.save(fig, tmp, "timeseries")
     width = max(len(m) for m in sim.HEADLINE)
     cols = {f"days 1-{days}": r.summary} | {

@@ -56,6 +56,25 @@ def paired_ci(a, b, level: float = 0.95) -> dict:
     return mean_ci(b - a, level)
 
 
+def difference_ci(a, b, level: float = 0.95) -> dict:
+    """Mean and CI of mean(b) - mean(a) for two independent samples (Welch), e.g. design
+    points inside and outside a box; NaN values are left out and counted."""
+    a, b = _values(a), _values(b)
+    total = int(a.size + b.size)
+    a, b = a[~np.isnan(a)], b[~np.isnan(b)]
+    out = {"mean": NAN, "ci_low": NAN, "ci_high": NAN, "n": int(a.size + b.size), "total": total}
+    if a.size == 0 or b.size == 0:
+        return out
+    out["mean"] = d = float(b.mean() - a.mean())
+    if a.size >= 2 and b.size >= 2:
+        va, vb = a.var(ddof=1) / a.size, b.var(ddof=1) / b.size
+        se = float(np.sqrt(va + vb))
+        dof = (va + vb) ** 2 / (va**2 / (a.size - 1) + vb**2 / (b.size - 1)) if se > 0 else 1.0
+        half = float(stats.t.ppf(0.5 + level / 2, dof) * se)
+        out["ci_low"], out["ci_high"] = d - half, d + half
+    return out
+
+
 def proportion_ci(k: int, n: int, level: float = 0.95) -> dict:
     """Share k/n with a Wilson score interval: {'share', 'ci_low', 'ci_high', 'k', 'n'}.
 
@@ -138,7 +157,8 @@ def km_quantile(table: pd.DataFrame, q: float = 0.5) -> dict:
         hit = table[table[col] <= 1 - q + 1e-12]
         return float(hit["time"].iloc[0]) if len(hit) else NAN
 
-    return {"time": first("survival"), "ci_low": first("ci_high"), "ci_high": first("ci_low")}
+    # the lower survival band falls to 1 - q first: it gives the earliest time (ci_low)
+    return {"time": first("survival"), "ci_low": first("ci_low"), "ci_high": first("ci_high")}
 
 
 def time_to_event(durations, observed, horizon: float, level: float = 0.95) -> dict:

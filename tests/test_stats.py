@@ -77,6 +77,15 @@ def test_kaplan_meier_uses_censored_runs():
     assert km_quantile(km)["time"] == 5
 
 
+def test_median_time_ci_brackets_the_median():
+    rng = np.random.default_rng(2)
+    t = rng.integers(10, 100, 40)
+    km = kaplan_meier(t, t < 90)  # runs past 90 days censored
+    m = km_quantile(km)
+    assert m["ci_low"] <= m["time"] and (math.isnan(m["ci_high"]) or m["time"] <= m["ci_high"])
+    assert m["ci_low"] < m["time"]  # 40 runs: a real interval, not a point
+
+
 def test_mean_time_among_events_would_mislead_and_is_reported_with_its_count():
     # three runs recover quickly, seven never do by the horizon: the mean over the three
     # alone (5 days) says nothing of the seven; the median is "not reached".
@@ -119,3 +128,19 @@ def test_sobol_warnings_flag_noise_not_unimportant_parameters():
     (line,) = index_warnings(bad, "sobol")
     assert "1 of 6 sobol indices have a 95% CI wider than the index" in line
     assert "1 negative" in line and "1 totals (ST) below" in line
+
+
+def test_difference_ci_is_welch_and_counts_what_it_leaves_out():
+    from scipy import stats as sps
+
+    from sim.stats import difference_ci
+
+    rng = np.random.default_rng(4)
+    a, b = rng.normal(0, 1, 30), rng.normal(0.5, 3, 12)
+    d = difference_ci(a, b)
+    ref = sps.ttest_ind(b, a, equal_var=False).confidence_interval(0.95)
+    assert d["mean"] == pytest.approx(b.mean() - a.mean())
+    assert (d["ci_low"], d["ci_high"]) == pytest.approx((ref.low, ref.high))
+    d = difference_ci([*a, np.nan], b)
+    assert (d["n"], d["total"]) == (42, 43)
+    assert np.isnan(difference_ci([], b)["mean"])

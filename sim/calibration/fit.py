@@ -418,7 +418,7 @@ def _fresh(targets: Targets, best: dict, seed: int, workers: int, client):
                 {"case": i, "scenario": c.name, "period": list(c.period), "metric": m,
                  "observed": obs, "se": se, "simulated_mean": ci["mean"],
                  "ci_low": ci["ci_low"], "ci_high": ci["ci_high"],
-                 "z": (ci["mean"] - obs) / se}
+                 "n": ci["n"], "total": ci["total"], "z": (ci["mean"] - obs) / se}
             )  # fmt: skip
     return rows, seeds
 

@@ -42,10 +42,12 @@ def daily_bands(daily: pd.DataFrame, metrics=SERIES, names=None, shade=None):
     axes = fig.subplots(rows, 2, squeeze=False, sharex=True)
     handles = []
     for ax, m in zip(axes.flat, metrics, strict=False):
+        low = 0.0  # counts start at 0; a signed series (excess backlog) may go below
         for k, name in enumerate(names):
             d = daily[daily.scenario == name].groupby("day")[m]
             mean, sd, n = d.mean(), d.std(ddof=1), d.count()
             half = stats.t.ppf(0.975, np.maximum(n - 1, 1)) * sd / np.sqrt(n)
+            low = min(low, float(np.nanmin((mean - half.fillna(0)).to_numpy(float))))
             (line,) = ax.plot(mean.index, mean, color=f"C{k}")
             ax.fill_between(mean.index, mean - half, mean + half, color=f"C{k}", alpha=0.25, lw=0)
             if len(handles) < len(names):
@@ -56,7 +58,7 @@ def daily_bands(daily: pd.DataFrame, metrics=SERIES, names=None, shade=None):
         if labels.unit_of(m) in ("share 0-1", "0-1"):
             ax.set_ylim(0, 1)
         else:
-            ax.set_ylim(bottom=0)
+            ax.set_ylim(bottom=low * 1.05 if low < 0 else 0)
         ax.grid(alpha=0.3)
     for ax in axes[-1]:
         ax.set_xlabel(labels.word("day"))
@@ -201,7 +203,7 @@ def survival(curves: dict, xlabel: str, ylabel: str):
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.grid(alpha=0.3)
-    ax.legend(loc="upper right")
+    ax.legend(loc="lower left")  # the curves fall from the top left
     return fig
 
 

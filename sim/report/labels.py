@@ -36,6 +36,7 @@ METRICS = {
     "spread_disputes": ("矛盾扩散", "Spread disputes"),
     "duplicate_reports": ("重复诉求(已合并)", "Merged duplicate reports"),
     # measured in the notebooks from the daily series
+    "peak_backlog": ("积压峰值", "Peak backlog"),
     "excess_backlog": ("超额积压", "Excess backlog"),  # above the same run without the shock
     "peak_excess_backlog": ("超额积压峰值", "Peak excess backlog"),
     "excess_backlog_days": ("累计超额积压", "Cumulative excess backlog"),
@@ -96,6 +97,7 @@ UNITS = {
 
 # units of the notebook-measured metrics (the model's own are in tables.INFO)
 EXTRA_UNITS = {
+    "peak_backlog": "cases",
     "excess_backlog": "cases",
     "peak_excess_backlog": "cases",
     "excess_backlog_days": "case-days",
@@ -175,6 +177,20 @@ WORDS = {
     "shanghai_82": ("上海 82%", "Shanghai 82%"),
     "start": ("起点", "start"),
     "end": ("终点", "end"),
+    "seed": ("随机种子", "seed"),
+    # scenario discovery (PRIM, CART)
+    "coverage": ("覆盖率(比例)", "Coverage (share)"),
+    "density": ("密度(比例)", "Density (share)"),
+    "pruned": ("剪枝", "pruned"),
+    "before_pruning": ("剪枝前", "before pruning"),
+    "chosen": ("所选", "chosen"),
+    "density_asked": ("所需密度", "density asked"),
+    "restricted_dimensions": ("受限维数", "Restricted dimensions"),
+    "peeling_trajectory": ("剥离轨迹", "peeling trajectory"),
+    "leaves": ("叶节点", "leaves"),
+    "box_n": ("框 {n}", "Box {n}"),
+    "below": ("低于", "below"),
+    "above": ("高于", "above"),
 }
 
 
@@ -251,6 +267,8 @@ def name(key, lang: str | None = None):
     language; anything else (a number, a column such as 'n') unchanged. For tables."""
     if not isinstance(key, str):
         return key
+    if " − " in key:  # a difference column: "chorus − solo"
+        return " − ".join(name(part, lang) for part in key.split(" − "))
     if key in PARAMETERS:
         return parameter(key, lang)
     for table in (SCENARIOS, LEVERS, GRAPHS):

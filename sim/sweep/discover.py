@@ -735,7 +735,7 @@ def trajectory_figure(d: Discovery):
 
 
 def _trajectory_figure(d: Discovery):
-    from sim.report.labels import metric, pick
+    from sim.report.labels import metric, word
     from sim.report.style import new_figure
 
     n = max(len(d.trajectories), 1)
@@ -753,40 +753,40 @@ def _trajectory_figure(d: Discovery):
             ax.scatter(
                 t["coverage"][pruned], t["density"][pruned], c=t["res_dim"][pruned],
                 cmap="viridis", vmin=0, vmax=vmax, marker="x", s=30,
-                label=pick("剪枝", "pruned"),
+                label=word("pruned"),
             )  # fmt: skip
         box = d.boxes[i] if d.method == "prim" and i < len(d.boxes) else None
         if box is not None and box.before_prune:
             bp = box.before_prune
             ax.scatter(
                 [bp["coverage"]], [bp["density"]], s=110, marker="s", facecolors="none",
-                edgecolors="grey", lw=1.2, label=pick("剪枝前", "before pruning"),
+                edgecolors="grey", lw=1.2, label=word("before_pruning"),
             )  # fmt: skip
         sel = t[t["selected"]]
         ax.scatter(
             sel["coverage"], sel["density"], s=160, facecolors="none", edgecolors="C3", lw=1.6,
-            label=pick("所选", "chosen"),
+            label=word("chosen"),
         )  # fmt: skip
         ax.axhline(
             d.settings["density_floor"], color="grey", ls=":", lw=0.8,
-            label=pick("所需密度", "density asked"),
+            label=word("density_asked"),
         )  # fmt: skip
-        ax.set_xlabel(pick("覆盖率(比例)", "Coverage (share)"))
-        ax.set_ylabel(pick("密度(比例)", "Density (share)"))
+        ax.set_xlabel(word("coverage"))
+        ax.set_ylabel(word("density"))
         ax.set_xlim(-0.02, 1.02)
         ax.set_ylim(-0.02, 1.02)
         ax.grid(alpha=0.3)
         if n > 1:
-            ax.set_title(pick(f"框 {i + 1}", f"Box {i + 1}") if d.method == "prim" else "")
+            ax.set_title(word("box_n", n=i + 1) if d.method == "prim" else "")
         if i == 0:  # the same marks in every panel
             ax.legend(loc="lower left")
     for ax in axes[n:]:
         ax.set_visible(False)
     if sc is not None:
-        fig.colorbar(sc, ax=list(axes[:n]), label=pick("受限维数", "Restricted dimensions"))
+        fig.colorbar(sc, ax=list(axes[:n]), label=word("restricted_dimensions"))
     prim = d.method == "prim"
-    kind = pick("剥离轨迹", "peeling trajectory") if prim else pick("叶节点", "leaves")
-    side = pick("低于", "below") if d.direction == "below" else pick("高于", "above")
+    kind = word("peeling_trajectory") if prim else word("leaves")
+    side = word(d.direction)
     fig.suptitle(f"{d.method.upper()} {kind}: {metric(d.metric)} {side} {_num(d.value)}")
     return fig
 

@@ -77,7 +77,8 @@ def sobol_bars(table, metric: str) -> Figure:
     ax.set_yticks(y, [labels.parameter(p) for p in t["parameter"]])
     ax.invert_yaxis()
     ax.axvline(0, color="black", lw=0.8)
-    lo = float(np.nanmin(np.concatenate([t["S1"] - t["S1_conf"].abs(), [0.0]])))
+    whiskers = [t["S1"] - t["S1_conf"].abs(), t["ST"] - t["ST_conf"].abs(), [0.0]]
+    lo = float(np.nanmin(np.concatenate(whiskers)))
     ax.set_xlim(left=lo * 1.1)
     ax.set_xlabel(f"{labels.word('sobol_index')}: {labels.metric(metric)}")
     ax.legend(loc="lower right")
