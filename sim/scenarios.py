@@ -79,6 +79,22 @@ def not_a_file(path: Path) -> str | None:
     return None
 
 
+def resolve_beside(path: Path, name: str, error: type[Exception], field: str, kind: str) -> Path:
+    """A scenario named in another file (a sweep's base, a targets case): a path relative to
+    that file, else a bundled name; else `error` naming the file and the field."""
+    local = path.parent / name
+    if local.is_file():
+        return local
+    try:
+        return resolve(name)
+    except ScenarioError:
+        names = ", ".join(bundled()) or "none"
+        raise error(
+            f"{path}: {field}: no such scenario {name!r} (a path relative to the {kind} file, "
+            f"or a bundled name: {names})"
+        ) from None
+
+
 def resolve(name_or_path: str | Path) -> Path:
     """A path to a file, or the name of a bundled scenario (`solo`, `chorus.yaml`)."""
     p = Path(name_or_path)

@@ -185,20 +185,6 @@ def _problem(path: Path, err: dict) -> str:
     return f"{path}: {scenarios._one(err)[1]}"
 
 
-def _case_path(path: Path, name: str, where: str) -> Path:
-    local = path.parent / name
-    if local.is_file():
-        return local
-    try:
-        return scenarios.resolve(name)
-    except ScenarioError:
-        names = ", ".join(scenarios.bundled()) or "none"
-        raise TargetsError(
-            f"{path}: {where}.scenario: no such scenario {name!r} (a path relative to the "
-            f"targets file, or a bundled name: {names})"
-        ) from None
-
-
 def _corners(bounds: list[tuple[float, float]]):
     """Points of the prior box at which every case must validate."""
     if len(bounds) <= MAX_CORNERS:
@@ -258,7 +244,9 @@ def load(path: str | Path) -> Targets:
     cases = []
     for i, c in enumerate(spec.cases):
         where = f"cases.{i}"
-        spath = _case_path(path, c.scenario, where)
+        spath = scenarios.resolve_beside(
+            path, c.scenario, TargetsError, f"{where}.scenario", "targets"
+        )
         try:
             s = scenarios.load_with(spath, copy.deepcopy(c.overrides), f"{path} ({where})")
         except ScenarioError as e:

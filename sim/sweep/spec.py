@@ -342,20 +342,6 @@ def _read_spec(path: Path) -> dict:
     return scenarios.read_mapping(path, SweepError, "sweep keys (base, axes, design, ...)")
 
 
-def _base_path(path: Path, base: str, key: str = "base") -> Path:
-    local = path.parent / base
-    if local.is_file():
-        return local
-    try:
-        return scenarios.resolve(base)
-    except ScenarioError:
-        names = ", ".join(scenarios.bundled()) or "none"
-        raise SweepError(
-            f"{path}: {key}: no such scenario {base!r} (a path relative to the sweep file, "
-            f"or a bundled name: {names})"
-        ) from None
-
-
 SIDE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -538,7 +524,7 @@ def load(path: str | Path) -> Sweep:
         raise _spec_error(path, e, data) from None
     key = "base" if spec.compare is None else "compare"
     refs = [spec.base] if spec.compare is None else list(spec.compare)
-    files = [_base_path(path, str(ref), key) for ref in refs]
+    files = [scenarios.resolve_beside(path, str(ref), SweepError, key, "sweep") for ref in refs]
     names = _side_names(path, files) if spec.compare is not None else None
     sides = [
         scenarios.load_with(f, copy.deepcopy(spec.overrides), source=f"{path} (overrides)")
