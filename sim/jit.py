@@ -3,13 +3,15 @@
 numba re-checks a cached function only against its own source file, so a
 kernel that inlines a helper from another module would keep running the old
 helper after that module changed. The cache folder is therefore named by a hash
-of every source file of the model (all but the layers over it, which no kernel
-imports): any edit there starts a fresh cache, and nothing stale can run. Set
-`COGOV_NUMBA_CACHE` to choose the parent folder.
+of the code of every module a kernel reads (those that compile kernels, and the
+constants and enums they import), docstrings and comments left out: editing the
+model's Python layers or its prose never costs a recompile, and nothing stale can
+run. Set `COGOV_NUMBA_CACHE` to choose the parent folder.
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import os
 import shutil
@@ -17,7 +19,44 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
 KEEP = 3  # older cache folders kept (other checkouts may still use them)
-# the layers over the model: editing them must not cost a recompile
+# modules without kernels whose values kernels read (case states, lever codes)
+READ_BY_KERNELS = ("cases.py", "params.py")
+
+
+def kernel_sources() -> list[Path]:
+    """The modules whose code a compiled kernel can depend on."""
+    return sorted(
+        f
+        for f in PACKAGE.rglob("*.py")
+        if (f.name in READ_BY_KERNELS and f.parent == PACKAGE) or b"\n@nb.njit" in f.read_bytes()
+    )
+
+
+def _code(source: bytes) -> str:
+    """The module's syntax tree without docstrings: prose edits hash alike."""
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if (
+            isinstance(body, list)
+            and body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(body[0].value, ast.Constant)
+            and isinstance(body[0].value.value, str)
+        ):
+            node.body = body[1:] or [ast.Pass()]
+    return ast.dump(tree)
+
+
+def source_hash() -> str:
+    h = hashlib.sha256()
+    for f in kernel_sources():
+        h.update(f.relative_to(PACKAGE).as_posix().encode())
+        h.update(_code(f.read_bytes()).encode())
+    return h.hexdigest()[:16]
+
+
+# the layers over the model: they change how results are shown, never what they are
 OUTER = {
     "calibration", "dashboard", "report", "sweep", "cli.py", "commands.py", "compare.py",
     "dask_executor.py", "docgen.py", "executors.py", "limits.py", "outputs.py",
@@ -25,13 +64,13 @@ OUTER = {
 }  # fmt: skip
 
 
-def source_hash() -> str:
+def model_hash() -> str:
+    """A hash of the model's code (not its prose or outer layers): what a result depends on."""
     h = hashlib.sha256()
     for f in sorted(PACKAGE.rglob("*.py")):
-        if f.relative_to(PACKAGE).parts[0] in OUTER:
-            continue
-        h.update(f.relative_to(PACKAGE).as_posix().encode())
-        h.update(f.read_bytes())
+        if f.relative_to(PACKAGE).parts[0] not in OUTER:
+            h.update(f.relative_to(PACKAGE).as_posix().encode())
+            h.update(_code(f.read_bytes()).encode())
     return h.hexdigest()[:16]
 
 

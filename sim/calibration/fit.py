@@ -93,11 +93,11 @@ SAME = ("targets_hash", "seed", "parameters", "model")
 
 
 def _identity(targets: Targets, seed: int) -> dict:
-    from sim.jit import source_hash
+    from sim.jit import model_hash
 
     return {
         "targets_hash": targets.hash, "seed": seed, "parameters": targets.paths,
-        "model": source_hash(),
+        "model": model_hash(),
     }  # fmt: skip
 
 
