@@ -9,48 +9,17 @@ from __future__ import annotations
 import argparse
 import sys
 
+from sim.argtypes import Parser, UsageError
+
 EXIT_BAD_INPUT = 2
-
-
-class UsageError(Exception):
-    """Bad input: printed as one line, exit code 2."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):  # one line, not argparse's usage block
-        raise UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
-
-
-def _at_least(low: int, high: int = 2**63 - 1, why: str = ""):
-    def parse(text: str) -> int:
-        try:
-            v = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"must be a whole number (got {text!r})") from None
-        if v < low:
-            raise argparse.ArgumentTypeError(f"must be >= {low} (got {v})")
-        if v > high:
-            bound = "< 2**63" if high == 2**63 - 1 else f"<= {high:,}{why}"
-            raise argparse.ArgumentTypeError(f"must be {bound} (got {v})")
-        return v
-
-    return parse
-
-
-positive = _at_least(1)
-non_negative = _at_least(0)
-# bounds that keep a command from running for days (sim/limits.py)
-days = _at_least(1, 3650, " (ten years)")
-replications = _at_least(1, 1000)
-workers = _at_least(1, 64)
 
 
 def build_parser() -> argparse.ArgumentParser:
     from sim import __version__
 
-    p = _Parser(prog="cogov", description="Grassroots co-governance model: 独角戏 vs 大合唱")
+    p = Parser(prog="cogov", description="Grassroots co-governance model: 独角戏 vs 大合唱")
     p.add_argument("--version", action="version", version=f"cogov {__version__}")
-    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
     # Each feature registers its own subcommands: register(subparsers) sets func=...
     from sim.commands import register as register_core
 

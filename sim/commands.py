@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from sim.cli import UsageError, days, non_negative, replications, workers
+from sim.argtypes import UsageError, days, non_negative, replications, workers
 
 
 def register(sub) -> None:
@@ -186,7 +186,7 @@ def cmd_compare(args) -> int:
         scenarios=info, seeds=c.seeds, master_seed=args.seed, replications=args.replications
     )
     result = c.to_json()
-    table = c.table()
+    table = tables.comparison(c)
     with output_folder(out, args.overwrite) as tmp:
         c.summaries.to_parquet(tmp / "summaries.parquet", index=False)
         c.summaries.to_csv(tmp / "summaries.csv", index=False)
@@ -208,7 +208,7 @@ def cmd_compare(args) -> int:
             for key in c.periods:
                 a, b = key.split(":")
                 print(f"\ndays {int(a) + 1}-{b} (window [{key.replace(':', ', ')}))")
-                part = c.table(period=key)
+                part = tables.comparison(c, period=key)
                 print(part.assign(unit=[tables.unit(m) for m in part.index]).to_string())
         print("(`cogov metrics` says what each metric means)")
     print(f"\nwritten: {out}/ (table.csv, comparison.json, figures)", file=sys.stderr)

@@ -14,6 +14,8 @@ import numba as nb
 import numpy as np
 import scipy.sparse as sp
 
+from sim.files import not_a_file
+from sim.limits import MAX_GRAPH_BYTES
 from sim.params import CommunityParams
 
 
@@ -306,9 +308,6 @@ def _check_graphml_ids(path: Path) -> None:
 
 def load(path: str | Path, seed: int = 0, min_grid: int = 1) -> Community:
     """Load a GraphML (.graphml) or edge-list (.edgelist, .txt, .csv, .tsv) file."""
-    from sim.limits import MAX_GRAPH_BYTES
-    from sim.scenarios import not_a_file
-
     path = Path(path)
     why = not_a_file(path)
     if why:

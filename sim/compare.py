@@ -44,17 +44,6 @@ class Comparison:
                 out["differences"][name] = {m: paired_ci(base[m], rows[m]) for m in metrics}
         return out
 
-    def table(self, period: str | None = None) -> pd.DataFrame:
-        """Metric × scenario: 'mean [low, high]', and each difference from the first (for
-        the whole run, or a period "A:B")."""
-        from sim.report.tables import fmt_ci
-
-        st = self.stats(period=period)
-        cols = {n: {m: fmt_ci(c, m) for m, c in st["scenarios"][n].items()} for n in self.names}
-        for n, d in st["differences"].items():
-            cols[f"{n} − {self.names[0]}"] = {m: fmt_ci(c, m, signed=True) for m, c in d.items()}
-        return pd.DataFrame(cols)
-
     def to_json(self) -> dict:
         periods = {key: self.stats(period=key) for key in self.periods}
         return {**self.stats(), "periods": periods, "provenance": self.provenance}

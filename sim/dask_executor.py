@@ -3,7 +3,7 @@
 `sim.executors.execute(tasks, scheduler=...)` lands here. The scheduler is an
 address (`tcp://host:8786`, as printed by `dask scheduler`), a
 `distributed.Client`, or a cluster object (`LocalCluster`, ...). Workers must
-have cogov installed (same version) so that `sim.executors.run_task` imports.
+have cogov installed (same version) so that `sim.tasks.run_task` imports.
 Each task's result depends only on (parameters, seed, days), so a cluster gives
 bit-identical results to serial or local-process runs.
 """
@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sim.executors import Outcome, Task, run_task
+from sim.tasks import Outcome, Task, run_task
 
 # an unreachable scheduler should fail the command in seconds, not minutes
 CONNECT_TIMEOUT = os.environ.get("COGOV_DASK_TIMEOUT", "5s")

@@ -14,6 +14,7 @@ the cost of entering compiled code (a few µs a call) small against the work.
 
 from __future__ import annotations
 
+from enum import IntEnum
 from typing import NamedTuple
 
 import numba as nb
@@ -114,7 +115,7 @@ class Levers(NamedTuple):
     eligible: np.ndarray  # mediation: per category
     community_of_grid: np.ndarray  # social forces serve a community
     social_hours: np.ndarray  # per community
-    daily: np.ndarray  # [day, sim.model.DAILY]: the reporters
+    daily: np.ndarray  # [day, DAILY]: the reporters
 
 
 NEVER = 1 << 62  # the end of a lever nobody has switched off
@@ -307,9 +308,20 @@ def residents_respond(X, L, day, open_rows):
     return open_rows
 
 
+# The daily row (`Levers.daily[day]`): one column per name, written by `record` and
+# turned into the daily series by `sim.metrics.daily_columns`.
+DAILY = (
+    "day", "arisen", "taken_in", "resolved", "closed_unresolved", "lost", "latent",
+    "backlog", "conflicts", "satisfied", "reported_resolved", "silent", "detected",
+    "bounces", "mean_trust", "participants", "volunteers", "overloaded_grids",
+    "staff_hours", "total_hours", "emergency", *(f"hours_{a}" for a in core.ACTORS),
+)  # fmt: skip
+D = IntEnum("D", [(name, i) for i, name in enumerate(DAILY)])  # column of each
+
+
 @nb.njit(cache=True)
 def record(X, L, day):
-    """The day's row of reporters (sim/model.py DAILY): cumulative counts and levels."""
+    """The day's row of reporters (`DAILY`): cumulative counts and levels."""
     t = X.tally
     taken = detected = 0
     for ch in range(core.N_TALLY - core.T_TAKEN_IN):
@@ -324,26 +336,26 @@ def record(X, L, day):
         volunteers += X.homes[h].volunteer
     staff = X.hours[: core.N_STAFF].sum()
     row = L.daily[day]
-    row[0] = day
-    row[1] = t[core.T_ARISEN]
-    row[2] = taken
-    row[3] = t[core.T_RESOLVED]
-    row[4] = t[core.T_UNRESOLVED]
-    row[5] = t[core.T_LOST]
-    row[6] = t[core.T_LATENT]
-    row[7] = t[core.T_QUEUED] + t[core.T_HANDLING]
-    row[8] = t[core.T_CONFLICTS]
-    row[9] = t[core.T_SATISFIED]
-    row[10] = t[core.T_REPORTED]
-    row[11] = t[core.T_SILENT]
-    row[12] = detected
-    row[13] = t[core.T_BOUNCES]
-    row[14] = trust / max(1, X.homes.size)
-    row[15] = participants
-    row[16] = volunteers
-    row[17] = t[core.T_OVERLOAD_TODAY]
-    row[18] = staff
-    row[19] = X.hours.sum()
-    row[20] = L.on[0].emergency
-    for a in range(X.hours.size):  # each actor's hours so far (sim/metrics.py ACTORS)
-        row[21 + a] = X.hours[a]
+    row[D.day] = day
+    row[D.arisen] = t[core.T_ARISEN]
+    row[D.taken_in] = taken
+    row[D.resolved] = t[core.T_RESOLVED]
+    row[D.closed_unresolved] = t[core.T_UNRESOLVED]
+    row[D.lost] = t[core.T_LOST]
+    row[D.latent] = t[core.T_LATENT]
+    row[D.backlog] = t[core.T_QUEUED] + t[core.T_HANDLING]
+    row[D.conflicts] = t[core.T_CONFLICTS]
+    row[D.satisfied] = t[core.T_SATISFIED]
+    row[D.reported_resolved] = t[core.T_REPORTED]
+    row[D.silent] = t[core.T_SILENT]
+    row[D.detected] = detected
+    row[D.bounces] = t[core.T_BOUNCES]
+    row[D.mean_trust] = trust / max(1, X.homes.size)
+    row[D.participants] = participants
+    row[D.volunteers] = volunteers
+    row[D.overloaded_grids] = t[core.T_OVERLOAD_TODAY]
+    row[D.staff_hours] = staff
+    row[D.total_hours] = X.hours.sum()
+    row[D.emergency] = L.on[0].emergency
+    for a in range(X.hours.size):  # each actor's hours so far, in core.ACTORS order
+        row[D.hours_grid_worker + a] = X.hours[a]

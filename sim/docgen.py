@@ -453,8 +453,7 @@ def schema_markdown() -> str:
 # ---------------------------------------------------------------- default data tables
 def defaults_markdown() -> str:
     """The default departments and categories (sim/data/defaults.yaml) as two tables."""
-    from sim.data import default_data
-    from sim.params import Levers
+    from sim.params import Levers, default_data
 
     data = default_data()
     ws = set(Levers().workstation.departments)

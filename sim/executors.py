@@ -1,7 +1,7 @@
 """Run many replications: serially, on local worker processes, or on Dask.
 
-A task is (parameters, seed, days); its result depends on nothing else, so
-every executor gives bit-identical results.
+A task (`sim.tasks`) is (parameters, seed, days); its result depends on nothing
+else, so every executor gives bit-identical results.
 
 Local workers are kept warm: one pool per process, reused by every sweep,
 comparison and calibration. On Linux they are forked, so they start in
@@ -21,66 +21,15 @@ import multiprocessing as mp
 import signal
 import sys
 import threading
-import traceback
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
-from typing import Any
 
 import tqdm
 
-from sim.params import Scenario
+from sim.tasks import Outcome, Task, run_task
 
 # Progress bars without tqdm's monitor thread: a thread in the parent makes forking unsafe.
 tqdm.tqdm.monitor_interval = 0
-
-
-@dataclass(frozen=True)
-class Task:
-    key: str  # unique within a batch, e.g. "solo/r003"
-    params: Scenario
-    seed: int
-    days: int | None = None
-    keep_daily: bool = True
-    meta: dict = field(default_factory=dict, hash=False, compare=False)
-    periods: tuple[tuple[int, int], ...] = ()  # windows [A, B) of elapsed days
-    # a pair (paired sweeps): `params` is A, `versus` is B, run with the same seed in one
-    # task so that a pair is finished whole or not at all; `names` prefix the columns
-    versus: Scenario | None = None
-    names: tuple[str, ...] = ()
-
-
-@dataclass
-class Outcome:
-    task: Task
-    summary: dict | None = None
-    daily: Any = None  # pandas DataFrame or None
-    error: str | None = None  # "ExcType: message"
-    traceback: str | None = None
-    periods: dict | None = None  # "A:B" -> figures of that window
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-
-def run_task(task: Task) -> Outcome:
-    """One replication; an exception becomes a recorded failure, not a crash."""
-    from sim.experiments import run, run_pair
-
-    try:
-        if task.versus is not None:
-            summary, daily = run_pair(
-                task.params, task.versus, task.names, task.seed, task.days, task.keep_daily
-            )
-            return Outcome(task, summary, daily)
-        r = run(
-            task.params, seed=task.seed, days=task.days, daily=task.keep_daily,
-            periods=task.periods,
-        )  # fmt: skip
-        return Outcome(task, r.summary, r.daily if task.keep_daily else None, periods=r.periods)
-    except Exception as e:  # recorded and listed; the batch goes on
-        return Outcome(task, error=f"{type(e).__name__}: {e}", traceback=traceback.format_exc())
 
 
 def execute(

@@ -105,13 +105,14 @@ def warm() -> float:
     """Compile (or load) every kernel once by running a tiny street; returns seconds."""
     import time
 
-    import sim
+    from sim.experiments import run
+    from sim.presets import chorus, solo
 
     t = time.perf_counter()
     small = {"residents": 400, "grid_size": [50, 100]}
-    everything = sim.chorus(community=small, days=3).with_levers(
+    everything = chorus(community=small, days=3).with_levers(
         paper_resolution=True, campaign={"enabled": True, "start": 1, "days": 2}
     )
-    for params in (sim.solo(community=small, days=3), everything):
-        sim.run(params, seed=0)
+    for params in (solo(community=small, days=3), everything):
+        run(params, seed=0)
     return time.perf_counter() - t

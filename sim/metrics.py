@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim import core
+from sim import core, day
 from sim.cases import Channel, State
 
 # Whose hours a case costs. Paid public staff first; then purchased services,
@@ -108,7 +108,7 @@ def _ratio(a, b):
 
 
 # ---------------------------------------------------------------- daily reporters
-# Reporters are small functions of the day's raw counts (sim/model.py `DAILY`).
+# Reporters are small functions of the day's raw counts (`sim.day.DAILY`).
 DAILY_REPORTERS = {
     "open": lambda d: d.latent + d.backlog,
     "resolution_rate": lambda d: _ratio(d.resolved, d.taken_in),
@@ -128,10 +128,8 @@ class _Columns(dict):
 
 def daily_columns(rows: np.ndarray, households: int) -> dict:
     """The daily series as arrays: cumulative counts, the day's flows (`*_today`), rates."""
-    from sim.model import DAILY
-
     d = _Columns()
-    for i, name in enumerate(DAILY):
+    for i, name in enumerate(day.DAILY):
         col = rows[:, i]
         d[name] = col if name in FLOATS else col.astype(bool if name == "emergency" else np.int64)
     for name, fn in DAILY_REPORTERS.items():
@@ -298,3 +296,48 @@ def window(m, first: int, last: int) -> dict:
         "days": last - first,
     }
     return out
+
+
+# metric -> (unit, meaning): the HEADLINE metrics and a few more (`cogov metrics` prints them)
+INFO: dict[str, tuple[str, str]] = {
+    "resolution_rate": ("share 0-1", "resolved / taken in"),
+    "reported_resolution_rate": (
+        "share 0-1",
+        "reported resolved / taken in (paper resolution inflates it)",
+    ),
+    "needs_met_rate": ("share 0-1", "resolved / arisen (silent needs count too)"),
+    "satisfaction_rate": (
+        "share 0-1",
+        "satisfied / (resolved + closed unresolved + lost)",
+    ),
+    "detection_rate": (
+        "ratio",
+        "needs taken in by patrol, probe, visit or online group / needs not voiced when they arose",
+    ),
+    "mean_days_to_resolve": ("days", "mean of (day closed - day arisen) over resolved cases"),
+    "median_days_to_resolve": ("days", "median of the same"),
+    "on_time_rate": ("share 0-1", "resolved cases closed within their deadline / resolved"),
+    "bounces_per_case": ("per case", "bounces (推诿) / taken in"),
+    "lost_cases": ("cases", "cases lost in hand-offs (管理信息失真)"),
+    "backlog": ("cases", "cases queued or in handling at the end"),
+    "conflicts": ("cases", "silent needs that escalated into conflicts (矛盾激化)"),
+    "mean_trust": ("0-1", "mean trust over households at the end"),
+    "participation_rate": (
+        "share 0-1",
+        "households that ever volunteered, deliberated or (under mobilisation) are party members",
+    ),
+    "overload_days": ("grid-days", "days a grid was overloaded, summed over grids"),
+    "staff_hours": (
+        "hours",
+        "hours of paid public staff: grid workers, cadres, departments, governance centre",
+    ),
+    "resolutions_per_100_staff_hours": ("per 100 h", "100 x resolved / staff hours"),
+    "total_hours": (
+        "hours",
+        "every hour cases cost: staff, social forces, volunteers, residents at meetings",
+    ),
+    "resolutions_per_100_total_hours": ("per 100 h", "100 x resolved / total hours"),
+    "handoffs_per_case": ("per case", "hand-offs / taken in"),
+    "spread_disputes": ("cases", "disputes an escalated conflict drew ties into"),
+    "duplicate_reports": ("reports", "further households raising a need already raised"),
+}

@@ -22,11 +22,8 @@ from sim.cases import CaseBook, Desk, State
 from sim.levers import ORDER, RETRY_CHAIN, build_levers
 from sim.metrics import Tally, daily_columns, daily_frame
 from sim.params import LEVER_NAMES, Scenario
-from sim.rng import seed_streams
+from sim.rng import seed_streams, setup_rng
 
-# Setup draws (the graph, initial trust, party members, online groups) use numpy
-# generators; the day's draws use the compiled streams of `core.STREAMS`.
-SETUP = ("community", "residents", "mobilisation")
 DAILY_KEY = 1000  # spawn keys of the daily streams start here
 # Settings a lever is built around: they cannot change while running (`CoGovModel.reform`).
 BUILT_AROUND = {
@@ -34,10 +31,6 @@ BUILT_AROUND = {
     "mediation": ("departments",),
     "mobilisation": ("online_members",),
 }
-
-
-def setup_rng(seed: int, name: str) -> np.random.Generator:
-    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(SETUP.index(name),)))
 
 
 class Residents:
@@ -453,7 +446,7 @@ class CoGovModel(mesa.Model):
             eligible=built["MediationLever"].eligible if med.enabled else none_b,
             community_of_grid=sf_x.community_of_grid if sf_x else none_i,
             social_hours=sf_x.hours if sf_x else none_f,
-            daily=np.zeros((self.params.days + 1, len(DAILY))),
+            daily=np.zeros((self.params.days + 1, len(day.DAILY))),
         )
 
     # ------------------------------------------------------------ reforms while running
@@ -606,29 +599,3 @@ class CoGovModel(mesa.Model):
     @property
     def emergency_active(self) -> bool:
         return bool(self.L.on["emergency"][0])
-
-
-DAILY = (
-    "day",
-    "arisen",
-    "taken_in",
-    "resolved",
-    "closed_unresolved",
-    "lost",
-    "latent",
-    "backlog",
-    "conflicts",
-    "satisfied",
-    "reported_resolved",
-    "silent",
-    "detected",
-    "bounces",
-    "mean_trust",
-    "participants",
-    "volunteers",
-    "overloaded_grids",
-    "staff_hours",
-    "total_hours",
-    "emergency",
-    *(f"hours_{a}" for a in core.ACTORS),
-)

@@ -32,7 +32,7 @@ class OutputError(OSError):
     """An output folder that cannot be written or would replace results; one line."""
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
     if pid == os.getpid():
         return True
     if sys.platform == "win32":  # no cheap check: keep its leftovers
@@ -61,7 +61,7 @@ def clean_leftovers(dest: Path) -> None:
     """Remove what a killed command left beside `dest`; restore `dest` if it was cut
     between the two renames of a swap (the old folder is then the complete one)."""
     for kind, pid, p in _leftovers(dest):
-        if _alive(pid):
+        if alive(pid):
             continue
         if kind == "old" and not dest.exists():
             with contextlib.suppress(OSError):

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from sim.data import default_records
 
 Prob = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNeg = Annotated[float, Field(ge=0.0, le=1e6)]  # finite and sane: hours, growths, gains
@@ -418,10 +421,14 @@ class Emergency(Lever):
 
 
 # ---------------------------------------------------------------- scenario
-def _default_data() -> dict:
-    from sim.data import default_data
-
-    return default_data()
+@cache
+def default_data() -> dict:
+    """The bundled departments and categories (sim/data/defaults.yaml), validated."""
+    raw = default_records()
+    return {
+        "departments": tuple(Department(**d) for d in raw["departments"]),
+        "categories": tuple(Category(**c) for c in raw["categories"]),
+    }
 
 
 class Scenario(Frozen):
@@ -430,10 +437,10 @@ class Scenario(Frozen):
     days: Annotated[int, Field(ge=1, le=3650)] = 365
     community: CommunityParams = CommunityParams()
     departments: tuple[Department, ...] = Field(
-        default_factory=lambda: _default_data()["departments"], max_length=MAX_ITEMS
+        default_factory=lambda: default_data()["departments"], max_length=MAX_ITEMS
     )
     categories: tuple[Category, ...] = Field(
-        default_factory=lambda: _default_data()["categories"], max_length=MAX_ITEMS
+        default_factory=lambda: default_data()["categories"], max_length=MAX_ITEMS
     )
     residents: ResidentParams = ResidentParams()
     grid_workers: GridWorkerParams = GridWorkerParams()

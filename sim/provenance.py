@@ -11,6 +11,11 @@ from pathlib import Path
 _command: list[str] = []
 
 
+def command() -> str:
+    """The command line recorded by `set_command` ('' if none was)."""
+    return " ".join(_command)
+
+
 def set_command(argv: list[str]) -> None:
     """Record the command line that produced the outputs (the CLI calls this)."""
     _command[:] = argv

@@ -24,6 +24,16 @@ U64 = np.uint64
 _M53 = 1.0 / 9007199254740992.0  # 2**-53
 
 
+# Setup draws (the graph, initial trust, party members, online groups) use numpy
+# generators, one per purpose; the day's draws use the compiled streams below.
+SETUP = ("community", "residents", "mobilisation")
+
+
+def setup_rng(seed: int, name: str) -> np.random.Generator:
+    """The numpy generator of one setup purpose (`SETUP`) for a replication's seed."""
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(SETUP.index(name),)))
+
+
 def seed_streams(seed: int, n: int, first_key: int = 0) -> np.ndarray:
     """`n` independent streams (n × 4 uint64) for one replication's seed, stream i from
     `SeedSequence(seed, spawn_key=(first_key + i,))`."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import stat
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from sim import limits
+from sim.files import not_a_file
 from sim.params import Scenario
 
 MAX_LINE = 300  # characters of one error line
@@ -62,21 +62,6 @@ def bundled_dir() -> Path:
 def bundled() -> dict[str, Path]:
     d = bundled_dir()
     return {p.stem: p for p in sorted(d.glob("*.yaml"))} if d.is_dir() else {}
-
-
-def not_a_file(path: Path) -> str | None:
-    """Why `path` cannot be read as a file (a folder, a device, missing), or None."""
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        return "no such file"
-    except OSError as e:
-        return f"cannot read it ({e.strerror or e.__class__.__name__})"
-    if stat.S_ISDIR(st.st_mode):
-        return "is a folder, not a file"
-    if not stat.S_ISREG(st.st_mode):
-        return "is not a regular file (a device, pipe or socket)"
-    return None
 
 
 def resolve_beside(path: Path, name: str, error: type[Exception], field: str, kind: str) -> Path:
@@ -450,7 +435,7 @@ def _number(text: str) -> bool:
     return True
 
 
-def _one(err: dict) -> tuple[tuple, str]:
+def one_error(err: dict) -> tuple[tuple, str]:
     """One pydantic error as (location, `field: what is allowed (got x)`)."""
     loc = tuple(err["loc"])
     where = ".".join(show(x, 40) if isinstance(x, str) and len(x) > 40 else str(x) for x in loc)
@@ -492,7 +477,7 @@ def describe_all(e: ValidationError) -> list[tuple[tuple, str]]:
     """Every error of a validation, once each, as (location, one-line message)."""
     out: dict[str, tuple] = {}
     for err in e.errors():
-        loc, msg = _one(err)
+        loc, msg = one_error(err)
         out.setdefault(msg, loc)
     return [(loc, msg) for msg, loc in out.items()]
 

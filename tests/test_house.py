@@ -1,5 +1,9 @@
 """The house: what makes the model cheap to change (kernel cache, layers, one name each)."""
 
+import ast
+
+import networkx as nx
+
 from sim import jit
 
 
@@ -16,3 +20,97 @@ def test_the_kernel_hash_covers_every_kernel_module():
     assert {"core.py", "day.py", "cases.py", "levers/whistle.py", "rng.py"} <= names
     # the Python layers and the model's driver are not kernels: editing them is free
     assert not names & {"model.py", "metrics.py", "cli.py", "scenarios.py"}
+
+
+# ---------------------------------------------------------------- layers
+PACKAGE = jit.PACKAGE
+# the model core: what one run needs. It imports nothing from the layers over it
+# (command line, executors, sweeps, calibration, dashboard, reports).
+CORE = {
+    "sim", "sim.jit", "sim.rng", "sim.difficulty", "sim.cases", "sim.core", "sim.day",
+    "sim.community", "sim.params", "sim.data", "sim.files", "sim.limits", "sim.agents",
+    "sim.model", "sim.metrics", "sim.experiments", "sim.presets", "sim.ties", "sim.levers",
+}  # fmt: skip
+
+
+def _modules() -> dict:
+    out = {}
+    for p in PACKAGE.rglob("*.py"):
+        parts = list(p.relative_to(PACKAGE.parent).with_suffix("").parts)
+        out[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = p
+    return out
+
+
+def _imports(modules: dict):
+    """(importer, imported module, name, line) for every import of `sim`, in functions too."""
+    for m, p in modules.items():
+        for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                for a in node.names:
+                    if a.name.split(".")[0] == "sim":
+                        yield m, a.name, None, node.lineno
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                if node.module.split(".")[0] != "sim":
+                    continue
+                for a in node.names:
+                    full = f"{node.module}.{a.name}"
+                    if full in modules:
+                        yield m, full, None, node.lineno
+                    else:
+                        yield m, node.module, a.name, node.lineno
+
+
+def _graph():
+    modules = _modules()
+    g = nx.DiGraph()
+    g.add_nodes_from(modules)
+    for m, target, _, _ in _imports(modules):
+        if target != m:
+            g.add_edge(m, target)
+    return g
+
+
+def test_no_import_circles_in_sim():
+    g = _graph()
+    circles = [sorted(c) for c in nx.strongly_connected_components(g) if len(c) > 1]
+    assert not circles, circles
+
+
+def test_the_model_core_imports_nothing_from_the_layers_over_it():
+    core = CORE | {m for m in _modules() if m.startswith("sim.levers.")}
+    g = _graph()
+    upward = [(m, t) for m in core for t in g.successors(m) if t not in core]
+    assert not upward, upward
+
+
+def test_no_private_name_crosses_a_module():
+    modules = _modules()
+    crossing = [
+        f"{m}:{line} imports {target}.{name}"
+        for m, target, name, line in _imports(modules)
+        if name and name.startswith("_") and not name.startswith("__") and target != m
+    ]
+    for m, p in modules.items():  # module._name
+        tree = ast.parse(p.read_text(encoding="utf-8"))
+        bound = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                for a in node.names:
+                    if f"{node.module}.{a.name}" in modules:
+                        bound[a.asname or a.name] = f"{node.module}.{a.name}"
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr.startswith("_")
+                and not node.attr.startswith("__")
+                and isinstance(node.value, ast.Name)
+                and bound.get(node.value.id, m) != m
+            ):
+                crossing.append(f"{m}:{node.lineno} uses {node.value.id}.{node.attr}")
+    assert not crossing, crossing
+
+
+def test_computation_returns_numbers_and_presentation_formats_them():
+    g = _graph()
+    for m in ("sim.compare", "sim.sweep.analysis", "sim.sweep.attribution", "sim.experiments"):
+        assert not [t for t in g.successors(m) if t.startswith("sim.report")], m

@@ -6,10 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.cli import _at_least, non_negative, workers
+from sim.argtypes import at_least, non_negative, workers
 
-budget = _at_least(1, 10_000_000, " model runs")
-population = _at_least(5, 10_000)
+budget = at_least(1, 10_000_000, " model runs")
+population = at_least(5, 10_000)
 
 
 def min_epsilon(text: str) -> float:
@@ -54,7 +54,7 @@ def cmd_calibrate(args) -> int:
     from sim.calibration.targets import load
 
     if args.scheduler is not None and args.workers != 1:
-        from sim.cli import UsageError
+        from sim.argtypes import UsageError
 
         raise UsageError("cogov calibrate: give --workers or --scheduler, not both")
     targets = load(args.targets)

@@ -182,7 +182,7 @@ def _problem(path: Path, err: dict) -> str:
     if err["type"] == "value_error":
         prefix = f"{'.'.join(str(x) for x in loc)}." if loc else ""
         return f"{path}: {prefix}{msg}"
-    return f"{path}: {scenarios._one(err)[1]}"
+    return f"{path}: {scenarios.one_error(err)[1]}"
 
 
 def _corners(bounds: list[tuple[float, float]]):

@@ -85,7 +85,7 @@ def _message(err: dict) -> str:
         names = [x for x in loc[:-1] if isinstance(x, str)]
         model = MODELS.get(names[-1] if names else "", Lesson)
         return f"{_where(loc)}: unknown key (allowed here: {', '.join(model.model_fields)})"
-    return scenarios._one(err)[1]
+    return scenarios.one_error(err)[1]
 
 
 def validate(data: dict, path: Path) -> Lesson:

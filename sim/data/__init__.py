@@ -7,11 +7,6 @@ import yaml
 
 
 @cache
-def default_data() -> dict:
-    from sim.params import Category, Department
-
-    raw = yaml.safe_load(files(__package__).joinpath("defaults.yaml").read_text(encoding="utf-8"))
-    return {
-        "departments": tuple(Department(**d) for d in raw["departments"]),
-        "categories": tuple(Category(**c) for c in raw["categories"]),
-    }
+def default_records() -> dict:
+    """The bundled departments and categories as plain records (`sim.params` checks them)."""
+    return yaml.safe_load(files(__package__).joinpath("defaults.yaml").read_text(encoding="utf-8"))

@@ -13,7 +13,7 @@ import numba as nb
 import numpy as np
 
 from sim import core
-from sim.rng import bernoulli_subset, uniform
+from sim.rng import bernoulli_subset, setup_rng, uniform
 
 
 @nb.njit(cache=True)
@@ -65,8 +65,6 @@ class MobilisationLever:
         self.model, self.p = model, p
 
     def setup(self):
-        from sim.model import setup_rng
-
         m = self.model
         res = m.residents
         n = m.community.n

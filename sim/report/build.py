@@ -24,7 +24,7 @@ from pathlib import Path
 
 import yaml
 
-from sim.cli import UsageError
+from sim.argtypes import UsageError
 
 PACKAGE = Path(__file__).resolve().parent.parent
 TEMPLATES = Path(__file__).resolve().parent / "templates"

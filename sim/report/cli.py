@@ -52,7 +52,7 @@ def register(sub) -> None:
 
 def cmd_report(args) -> int:
     from sim.commands import out_folder
-    from sim.provenance import _command
+    from sim.provenance import command
     from sim.report import build
 
     given = [tuple(pv) for pv in args.parameter]
@@ -70,7 +70,7 @@ def cmd_report(args) -> int:
             overwrite=args.overwrite,
             docx=not args.no_docx,
             timeout=args.timeout,
-            command=" ".join(_command) or "cogov report",
+            command=command() or "cogov report",
             on_start=lambda name: print(f"running {name} ...", file=sys.stderr, flush=True),
         )
     except build.ReportError as e:

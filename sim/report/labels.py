@@ -8,6 +8,8 @@ and never spells one itself, so a lever cannot have two Chinese names in two fig
 
 from __future__ import annotations
 
+from sim.metrics import INFO
+
 LANGUAGES = ("zh", "en", "both")
 _lang = ["both"]
 
@@ -70,7 +72,7 @@ SCENARIOS = {
     **{k: (f"独角戏+{zh}", f"Solo + {en[0].lower()}{en[1:]}") for k, (zh, en) in LEVERS.items()},
 }
 
-# unit as in sim.report.tables.INFO -> (中文, English) for axis labels
+# unit as in sim.metrics.INFO -> (中文, English) for axis labels
 UNITS = {
     "share 0-1": ("比例", "share"),
     "ratio": ("比值", "ratio"),
@@ -95,7 +97,7 @@ UNITS = {
     "weight": ("权重", "weight"),
 }
 
-# units of the notebook-measured metrics (the model's own are in tables.INFO)
+# units of the notebook-measured metrics (the model's own are in sim.metrics.INFO)
 EXTRA_UNITS = {
     "peak_backlog": "cases",
     "excess_backlog": "cases",
@@ -280,8 +282,6 @@ def name(key, lang: str | None = None):
 
 def unit_of(name: str) -> str:
     """The unit key of a metric or parameter path ('' if it has none)."""
-    from sim.report.tables import INFO
-
     if name in PARAMETERS:
         return PARAMETERS[name][2]
     prefix, _, rest = name.partition("_")

@@ -9,51 +9,10 @@ from __future__ import annotations
 
 import math
 
-from sim.report.labels import METRICS as NAMES
+import pandas as pd
 
-# metric -> (unit, meaning); the headline metrics of sim.metrics.HEADLINE and a few more
-INFO: dict[str, tuple[str, str]] = {
-    "resolution_rate": ("share 0-1", "resolved / taken in"),
-    "reported_resolution_rate": (
-        "share 0-1",
-        "reported resolved / taken in (paper resolution inflates it)",
-    ),
-    "needs_met_rate": ("share 0-1", "resolved / arisen (silent needs count too)"),
-    "satisfaction_rate": (
-        "share 0-1",
-        "satisfied / (resolved + closed unresolved + lost)",
-    ),
-    "detection_rate": (
-        "ratio",
-        "needs taken in by patrol, probe, visit or online group / needs not voiced when they arose",
-    ),
-    "mean_days_to_resolve": ("days", "mean of (day closed - day arisen) over resolved cases"),
-    "median_days_to_resolve": ("days", "median of the same"),
-    "on_time_rate": ("share 0-1", "resolved cases closed within their deadline / resolved"),
-    "bounces_per_case": ("per case", "bounces (推诿) / taken in"),
-    "lost_cases": ("cases", "cases lost in hand-offs (管理信息失真)"),
-    "backlog": ("cases", "cases queued or in handling at the end"),
-    "conflicts": ("cases", "silent needs that escalated into conflicts (矛盾激化)"),
-    "mean_trust": ("0-1", "mean trust over households at the end"),
-    "participation_rate": (
-        "share 0-1",
-        "households that ever volunteered, deliberated or (under mobilisation) are party members",
-    ),
-    "overload_days": ("grid-days", "days a grid was overloaded, summed over grids"),
-    "staff_hours": (
-        "hours",
-        "hours of paid public staff: grid workers, cadres, departments, governance centre",
-    ),
-    "resolutions_per_100_staff_hours": ("per 100 h", "100 x resolved / staff hours"),
-    "total_hours": (
-        "hours",
-        "every hour cases cost: staff, social forces, volunteers, residents at meetings",
-    ),
-    "resolutions_per_100_total_hours": ("per 100 h", "100 x resolved / total hours"),
-    "handoffs_per_case": ("per case", "hand-offs / taken in"),
-    "spread_disputes": ("cases", "disputes an escalated conflict drew ties into"),
-    "duplicate_reports": ("reports", "further households raising a need already raised"),
-}
+from sim.metrics import INFO
+from sim.report.labels import METRICS as NAMES
 
 COUNT_UNITS = {"cases", "grid-days", "hours", "reports"}
 
@@ -106,3 +65,29 @@ def glossary() -> str:
         zh, en = NAMES.get(m, ("", m))
         lines.append(f"{m:<{width}}  {zh} {en} [{u}]: {meaning}")
     return "\n".join(lines)
+
+
+def comparison(c, period: str | None = None) -> pd.DataFrame:
+    """A comparison (`sim.compare.Comparison`) as metric × scenario, 'mean [low, high]',
+    and each difference from the first (for the whole run, or a period "A:B")."""
+    st = c.stats(period=period)
+    cols = {n: {m: fmt_ci(ci, m) for m, ci in st["scenarios"][n].items()} for n in c.names}
+    for n, d in st["differences"].items():
+        cols[f"{n} − {c.names[0]}"] = {m: fmt_ci(ci, m, signed=True) for m, ci in d.items()}
+    return pd.DataFrame(cols)
+
+
+def sweep_points(analysis, metrics) -> pd.DataFrame:
+    """A sweep analysis's design points (`sim.sweep.analysis.Analysis.points`), one
+    'mean [ci_low, ci_high]' per metric."""
+    points = analysis.points
+    stats = {f"{m}_{s}" for m in metrics for s in ("mean", "ci_low", "ci_high", "n", "total")}
+    t = points[[c for c in points.columns if c not in stats]].copy()
+    for m in metrics:
+        mean, lo, hi = (points[f"{m}_{s}"] for s in ("mean", "ci_low", "ci_high"))
+        n, total = (points.get(f"{m}_{s}", points["n"]) for s in ("n", "total"))
+        t[m] = [
+            fmt_ci({"mean": a, "ci_low": b, "ci_high": c, "n": k, "total": N}, m)
+            for a, b, c, k, N in zip(mean, lo, hi, n, total, strict=True)
+        ]
+    return t.set_index("point")

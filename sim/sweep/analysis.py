@@ -14,7 +14,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.report.tables import fmt_ci
 from sim.stats import mean_ci
 from sim.sweep import plots
 from sim.sweep.runner import load_design, load_manifest, load_results, write_parquet
@@ -32,23 +31,6 @@ class Analysis:
     indices: pd.DataFrame | None = None  # sobol or morris indices
     files: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # indices the design cannot resolve
-
-    def table(self, metrics) -> pd.DataFrame:
-        """The per-point table for printing: mean [ci_low, ci_high]."""
-        cols = [c for c in self.points.columns if c not in _stat_cols(self.points, metrics)]
-        t = self.points[cols].copy()
-        for m in metrics:
-            mean, lo, hi = (self.points[f"{m}_{s}"] for s in ("mean", "ci_low", "ci_high"))
-            n, total = (self.points.get(f"{m}_{s}", self.points["n"]) for s in ("n", "total"))
-            t[m] = [
-                fmt_ci({"mean": a, "ci_low": b, "ci_high": c, "n": k, "total": N}, m)
-                for a, b, c, k, N in zip(mean, lo, hi, n, total, strict=True)
-            ]
-        return t.set_index("point")
-
-
-def _stat_cols(df, metrics):
-    return {f"{m}_{s}" for m in metrics for s in ("mean", "ci_low", "ci_high", "n", "total")}
 
 
 def _ci_over_reps(df: pd.DataFrame, metric: str) -> dict:

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from sim.cli import _at_least, days, non_negative, replications, workers
+from sim.argtypes import at_least, days, non_negative, replications, workers
 
 
 def _threshold(text: str):
@@ -87,7 +87,7 @@ def register(sub) -> None:
         "--above", type=_threshold, metavar="X", help="a value, or a quantile such as q75"
     )
     p.add_argument("--method", choices=["prim", "cart"], default="prim")
-    p.add_argument("--boxes", type=_at_least(1, 10), default=3, help="at most this many boxes")
+    p.add_argument("--boxes", type=at_least(1, 10), default=3, help="at most this many boxes")
     p.add_argument(
         "--min-density",
         type=_share(0, 1),
@@ -188,6 +188,7 @@ def cmd_analyze(args) -> int:
     import pandas as pd
 
     from sim.outputs import check_destination
+    from sim.report import tables
     from sim.sweep.analysis import analyze
 
     dest = args.out if args.out is not None else args.dir / "analysis"
@@ -201,7 +202,7 @@ def cmd_analyze(args) -> int:
         sides=args.sides,
     )
     metrics = [c.removesuffix("_mean") for c in res.points.columns if c.endswith("_mean")]
-    table = res.table(metrics)
+    table = tables.sweep_points(res, metrics)
     with pd.option_context("display.width", 220, "display.max_columns", 30):
         print("mean [95% CI] over replications, per design point")
         if len(table) > 40:

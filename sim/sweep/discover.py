@@ -442,7 +442,7 @@ def _num(v: float) -> str:
 
 
 def _is_rate(metric: str) -> bool:
-    from sim.report.tables import INFO
+    from sim.metrics import INFO
 
     if metric in INFO:
         return INFO[metric][0] == "share 0-1"

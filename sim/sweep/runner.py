@@ -175,12 +175,12 @@ _TMP = re.compile(r"^\..+\.(\d+)-[0-9a-f]{8}\.tmp$")
 
 def _clean_stale(out: Path) -> None:
     """Remove temporary files left by killed processes (never a live one's)."""
-    from sim.outputs import _alive
+    from sim.outputs import alive
 
     for stale in out.glob("*/.*.tmp"):
         m = _TMP.match(stale.name)
         pid = int(m.group(1)) if m else None
-        if pid is None or not _alive(pid):
+        if pid is None or not alive(pid):
             stale.unlink(missing_ok=True)
 
 

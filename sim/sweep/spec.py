@@ -32,10 +32,11 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim import limits, scenarios
-from sim.executors import Task
 from sim.experiments import replication_seeds
+from sim.files import not_a_file
 from sim.params import Scenario
 from sim.scenarios import ScenarioError
+from sim.tasks import Task
 
 SAMPLERS = ("lhs", "sobol", "morris")
 DESIGNS = ("grid", "list", "csv", *SAMPLERS)
@@ -312,13 +313,13 @@ def _spec_problem(path: Path, err: dict) -> str:
         return f"{path}: {err['msg'].removeprefix('Value error, ')}"
     if len(loc) >= 4 and loc[0] == "axes" and "Range" in str(loc[2]):  # inside {low, high}
         inner = {**err, "loc": ("axes", loc[1], *loc[3:])}
-        return f"{path}: {scenarios._one(inner)[1]}"
+        return f"{path}: {scenarios.one_error(inner)[1]}"
     if len(loc) >= 3 and loc[0] == "axes":  # `list[Any] | Range`: say both forms
         return (
             f"{path}: axes.{loc[1]}: must be a list of values, or {{low: .., high: ..}} "
             f"for a sampler (got {scenarios.show(err.get('input'))})"
         )
-    return f"{path}: {scenarios._one(err)[1]}"
+    return f"{path}: {scenarios.one_error(err)[1]}"
 
 
 def _wrong_branch(err: dict, data: dict) -> bool:
@@ -421,7 +422,7 @@ def _design_points(sweep_path: Path, spec: SweepSpec, base_dump: dict) -> list[P
         import pandas as pd
 
         f = sweep_path.parent / str(spec.points_file)
-        why = scenarios.not_a_file(f)
+        why = not_a_file(f)
         if why:
             raise SweepError(f"{sweep_path}: points_file: {why} ({f})")
         text = scenarios.read_text(f, SweepError)
