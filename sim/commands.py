@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from sim import limits
 from sim.argtypes import UsageError, days, non_negative, replications, workers
 
 
@@ -63,9 +64,9 @@ def period(text: str) -> tuple[int, int]:
         lo, hi = int(a), int(b)
     except ValueError:
         lo = hi = -1
-    if not sep or not 0 <= lo < hi <= 3650:
+    if not sep or not 0 <= lo < hi <= limits.MAX_DAYS:
         raise argparse.ArgumentTypeError(
-            f"must be A:B with whole numbers 0 <= A < B <= 3650 (got {text!r})"
+            f"must be A:B with whole numbers 0 <= A < B <= {limits.MAX_DAYS} (got {text!r})"
         )
     return lo, hi
 

@@ -16,6 +16,7 @@ calls costs well under a millisecond.
 from __future__ import annotations
 
 import math
+from enum import IntEnum
 from typing import NamedTuple
 
 import numba as nb
@@ -25,63 +26,27 @@ from sim.cases import Channel, Closer, Desk, Joint, State
 from sim.difficulty import chance
 from sim.rng import below, bernoulli_subset, normal, poisson, uniform
 
-# Enum values as compile-time constants for the kernels.
-LATENT, QUEUED, IN_HANDLING = int(State.LATENT), int(State.QUEUED), int(State.IN_HANDLING)
-RESOLVED, CLOSED_UNRESOLVED, LOST = (
-    int(State.RESOLVED),
-    int(State.CLOSED_UNRESOLVED),
-    int(State.LOST),
-)
-GRID, STREET, UNIT = int(Desk.GRID), int(Desk.STREET), int(Desk.UNIT)
-JOINT, DELIBERATION = int(Desk.JOINT), int(Desk.DELIBERATION)
-WHISTLE, MEDIATION = int(Joint.WHISTLE), int(Joint.MEDIATION)
-VOICED, PATROL, CONFLICT = int(Channel.VOICED), int(Channel.PATROL), int(Channel.CONFLICT)
-PROBE, VISIT, ONLINE = int(Channel.PROBE), int(Channel.VISIT), int(Channel.ONLINE)
-BY_GRID, BY_STREET, BY_DEPARTMENT = (
-    int(Closer.GRID_WORKER),
-    int(Closer.STREET_OFFICE),
-    int(Closer.DEPARTMENT),
-)
-BY_WORKSTATION, BY_MEDIATION, BY_WHISTLE = (
-    int(Closer.WORKSTATION),
-    int(Closer.MEDIATION),
-    int(Closer.WHISTLE),
-)
 
-# Random streams (rows of S), one per mechanism. Append only: an index is part of
-# every past result.
-STREAMS = (
-    "arise",
-    "voice",
-    "patrol",
-    "grid_work",
-    "routing",
-    "departments",
-    "feedback",
-    "cadres",
-    "mobilisation",
-    "deliberation",
-    "social_forces",
-    "paper_resolution",
-    "conflict",
-    "residents",
-)
-(
-    ARISE,
-    VOICE,
-    PATROL_S,
-    GRID_WORK,
-    ROUTING,
-    DEPARTMENTS,
-    FEEDBACK,
-    CADRES,
-    MOBILISATION,
-    DELIBERATION_S,
-    SOCIAL_FORCES,
-    PAPER,
-    CONFLICT_S,
-    RESIDENTS,
-) = range(len(STREAMS))
+# Random streams (rows of S), one per mechanism. Append only: a stream's number is
+# part of every past result.
+class Stream(IntEnum):
+    ARISE = 0
+    VOICE = 1
+    PATROL = 2
+    GRID_WORK = 3
+    ROUTING = 4
+    DEPARTMENTS = 5
+    FEEDBACK = 6
+    CADRES = 7
+    MOBILISATION = 8
+    DELIBERATION = 9
+    SOCIAL_FORCES = 10
+    PAPER_RESOLUTION = 11
+    CONFLICT = 12
+    RESIDENTS = 13
+
+
+STREAMS = tuple(s.name.lower() for s in Stream)
 
 # Running counts (C.tally); taken in: one slot per channel from TAKEN_IN.
 TALLY = (
@@ -298,13 +263,13 @@ def experience_case(X, r, good):
 def take_in(X, day, r, channel):
     """A need is heard: voiced, detected, or surfaced by a conflict."""
     c, p = X.book[r], X.params[0]
-    c.state = QUEUED
+    c.state = State.QUEUED
     c.taken_in = day
     c.channel = channel
     c.due = day
     cat = X.cats[c.category]
-    if channel == CONFLICT and X.route_len[0, c.category] > 0:
-        c.desk = STREET  # straight to the street office
+    if channel == Channel.CONFLICT and X.route_len[0, c.category] > 0:
+        c.desk = Desk.STREET  # straight to the street office
         c.table = 1 if p.pooled else 0
     elif (
         p.meeting_share > 0.0
@@ -312,10 +277,10 @@ def take_in(X, day, r, channel):
         and c.deliberated < 0
         and takes_share(r, p.meeting_share)
     ):
-        c.desk = DELIBERATION  # 协商 (sim/levers/deliberation.py): a meeting first
+        c.desk = Desk.DELIBERATION  # 协商 (sim/levers/deliberation.py): a meeting first
         c.due = day + p.meeting_days
     else:
-        c.desk = GRID
+        c.desk = Desk.GRID
     X.tally[T_TAKEN_IN + channel] += 1
 
 
@@ -323,12 +288,12 @@ def take_in(X, day, r, channel):
 def close(X, day, r, resolved, closer):
     """Close a case with its true outcome; report, satisfaction and trust follow."""
     c, p = X.book[r], X.params[0]
-    c.state = RESOLVED if resolved else CLOSED_UNRESOLVED
+    c.state = State.RESOLVED if resolved else State.CLOSED_UNRESOLVED
     c.closed = day
     c.closer = closer
     reported = resolved
     if p.paper_today >= 0.0:  # 管理信息失真 (sim/levers/paper_resolution.py)
-        reported = resolved or uniform(X.streams[PAPER]) < p.paper_today
+        reported = resolved or uniform(X.streams[Stream.PAPER_RESOLUTION]) < p.paper_today
     c.reported_resolved = reported
     cat = X.cats[c.category]
     if resolved:
@@ -339,7 +304,7 @@ def close(X, day, r, resolved, closer):
     if cat.collective:  # top down, or as many as took part (协商)
         top = p.topdown_satisfaction
         q *= top + (1.0 - top) * c.deliberated if c.deliberated >= 0 else top
-    sat = uniform(X.streams[FEEDBACK]) < q
+    sat = uniform(X.streams[Stream.FEEDBACK]) < q
     c.satisfied = sat
     experience_case(X, r, sat)
     X.tally[T_RESOLVED if resolved else T_UNRESOLVED] += 1
@@ -350,7 +315,7 @@ def close(X, day, r, resolved, closer):
 @nb.njit(cache=True)
 def lose(X, day, r):
     """Dropped in a hand-off: nobody ever answers the resident."""
-    X.book[r].state = LOST
+    X.book[r].state = State.LOST
     X.book[r].closed = day
     X.tally[T_LOST] += 1
     experience_case(X, r, False)
@@ -363,7 +328,7 @@ def bounce(X, day, r):
     c.bounces += 1
     X.tally[T_BOUNCES] += 1
     if c.bounces > p.max_bounces:
-        close(X, day, r, False, BY_STREET)
+        close(X, day, r, False, Closer.STREET_OFFICE)
     else:
         c.due = day + p.forward_days
 
@@ -378,7 +343,7 @@ def hand_off_joint(X, day, r, u0, u1, kind, acceptance):
         lose(X, day, r)
     elif u1 < acceptance:
         c.joint = kind
-        c.desk = JOINT
+        c.desk = Desk.JOINT
     else:
         bounce(X, day, r)
 
@@ -483,7 +448,7 @@ def at_desk(X, open_rows, desk):
     out = np.empty(open_rows.size, dtype=np.int64)
     k = 0
     for r in open_rows:
-        if X.book[r].state == QUEUED and X.book[r].desk == desk:
+        if X.book[r].state == State.QUEUED and X.book[r].desk == desk:
             out[k] = r
             k += 1
     return out[:k]
@@ -497,7 +462,7 @@ def arrivals(X):
     A dispute (邻里纠纷) arises on a tie drawn uniformly: both households are parties.
     Returns household, category, severity, difficulty and the other party (-1: none).
     """
-    s, n = X.streams[ARISE], X.params[0].households
+    s, n = X.streams[Stream.ARISE], X.params[0].households
     k = np.zeros(X.cats.size, dtype=np.int64)
     for c in range(k.size):
         k[c] = poisson(s, X.cats[c].rate * X.cats[c].multiplier * n)
@@ -548,7 +513,7 @@ def append_needs(X, day, res, cats, sev, diff, other):
         c.taken_in = -1
         c.closed = -1
         c.deliberated = -1.0
-        c.state = LATENT
+        c.state = State.LATENT
         c.others_start = n_o
         if X.cats[cats[i]].collective:
             for j in range(X.indptr[h], X.indptr[h + 1]):
@@ -591,12 +556,12 @@ def speak_up(c, others, homes, voice, s, factor):
 def voice_old(X, day, open_rows):
     """Silent needs grow; they may escalate into a conflict (矛盾激化) or be raised late.
     Returns the escalated disputes, which may spread."""
-    s, p = X.streams[VOICE], X.params[0]
+    s, p = X.streams[Stream.VOICE], X.params[0]
     conflicts = np.empty(open_rows.size, dtype=np.int64)
     n_conflicts = 0
     for r in open_rows:
         c = X.book[r]
-        if c.state != LATENT or c.arisen >= day:
+        if c.state != State.LATENT or c.arisen >= day:
             continue
         c.severity = min(1.0, c.severity + p.severity_growth)
         if uniform(s) < p.conflict_rate * c.severity**2:
@@ -606,7 +571,7 @@ def voice_old(X, day, open_rows):
             reports = speak_up(c, X.others, X.homes, p.voice, s, p.revoice)
             if reports > 0:
                 X.tally[T_DUPLICATES] += reports - 1
-                take_in(X, day, r, VOICED)
+                take_in(X, day, r, Channel.VOICED)
     disputes = np.empty(n_conflicts, dtype=np.int64)
     n_disputes = 0
     for i in range(n_conflicts):
@@ -614,7 +579,7 @@ def voice_old(X, day, open_rows):
         X.book[r].severity = 1.0
         X.tally[T_CONFLICTS] += 1
         experience_case(X, r, False)
-        take_in(X, day, r, CONFLICT)
+        take_in(X, day, r, Channel.CONFLICT)
         if X.cats[X.book[r].category].dispute:
             disputes[n_disputes] = r
             n_disputes += 1
@@ -627,7 +592,7 @@ def spreads(X, rows):
     party) is drawn into a dispute of its own with that party, with chance
     `conflict_spread`. Returns the new needs: household, category, severity,
     difficulty, other party."""
-    s, p = X.streams[CONFLICT_S], X.params[0]
+    s, p = X.streams[Stream.CONFLICT], X.params[0]
     if p.conflict_spread == 0.0:
         rows = rows[:0]
     size = 0
@@ -665,16 +630,16 @@ def spreads(X, rows):
 @nb.njit(cache=True)
 def voice_new(X, day, open_rows):
     """Needs that arose today are voiced by someone they touch, or stay silent."""
-    s, voice = X.streams[VOICE], X.params[0].voice
+    s, voice = X.streams[Stream.VOICE], X.params[0].voice
     others, homes = X.others, X.homes
     for r in open_rows:
         c = X.book[r]
-        if c.state != LATENT or c.arisen != day:
+        if c.state != State.LATENT or c.arisen != day:
             continue
         reports = speak_up(c, others, homes, voice, s, 1.0)
         if reports > 0:
             X.tally[T_DUPLICATES] += reports - 1
-            take_in(X, day, r, VOICED)
+            take_in(X, day, r, Channel.VOICED)
         else:
             X.tally[T_SILENT] += 1
 
@@ -683,14 +648,14 @@ def voice_new(X, day, open_rows):
 @nb.njit(cache=True)
 def patrol(X, day, open_rows):
     """网格员 patrol: find unvoiced needs; an overloaded worker finds fewer."""
-    s, p = X.streams[PATROL_S], X.params[0]
+    s, p = X.streams[Stream.PATROL], X.params[0]
     for r in open_rows:
         c = X.book[r]
-        if c.state != LATENT:
+        if c.state != State.LATENT:
             continue
         q = p.gw_detection * (p.gw_overload_detection if X.grids[c.grid].overloaded else 1.0)
         if uniform(s) < 1.0 - (1.0 - q) ** p.gw_per_grid:
-            take_in(X, day, r, PATROL)
+            take_in(X, day, r, Channel.PATROL)
 
 
 @nb.njit(cache=True)
@@ -698,7 +663,7 @@ def settle_simple(X, stream, day, open_rows, takes, group_of_grid, hours, succes
     """A helper of the retry chain settles simple cases at the grid desk within its
     hours (per group of grids); a case it fails goes back to the grid worker.
     Returns the hours used per group."""
-    rows = at_desk(X, open_rows, GRID)
+    rows = at_desk(X, open_rows, Desk.GRID)
     keep = np.zeros(rows.size, dtype=np.bool_)
     for i in range(rows.size):
         c = X.book[rows[i]]
@@ -732,11 +697,11 @@ def escalate(X, day, r):
     if c.route_pos == 0:  # its first time at the street: the routes of the day
         c.table = 1 if X.params[0].pooled else 0
     if X.route_len[c.table, c.category] > c.route_pos:
-        c.desk = STREET
+        c.desk = Desk.STREET
         c.due = day
         c.failed_part = False
     else:
-        close(X, day, r, False, BY_GRID)
+        close(X, day, r, False, Closer.GRID_WORKER)
 
 
 @nb.njit(cache=True)
@@ -748,7 +713,7 @@ def grid_workers_settle(X, day, open_rows):
     Returns the hours worked (cases and admin done).
     """
     p, grids = X.params[0], X.grids
-    rows = at_desk(X, open_rows, GRID)
+    rows = at_desk(X, open_rows, Desk.GRID)
     m = rows.size
     solvable = np.empty(m, dtype=np.bool_)
     cost = np.empty(m)
@@ -786,14 +751,14 @@ def grid_workers_settle(X, day, open_rows):
             worked += row.admin
     X.tally[T_OVERLOAD_TODAY] = today
     X.tally[T_OVERLOAD_DAYS] += today
-    s = X.streams[GRID_WORK]
+    s = X.streams[Stream.GRID_WORK]
     for i in order:
         if not served[i]:
             continue
         r = rows[i]
         if solvable[i]:
             if succeeds(X.book[r], p, s, p.gw_success, 0.0):
-                close(X, day, r, True, BY_GRID)
+                close(X, day, r, True, Closer.GRID_WORKER)
                 continue
             X.book[r].failed_part = True
         escalate(X, day, r)
@@ -804,13 +769,13 @@ def grid_workers_settle(X, day, open_rows):
 @nb.njit(cache=True)
 def street_due(X, day, open_rows):
     """Cases at the street desk due today, and two uniforms each (loss, acceptance)."""
-    rows = at_desk(X, open_rows, STREET)
+    rows = at_desk(X, open_rows, Desk.STREET)
     keep = np.zeros(rows.size, dtype=np.bool_)
     for i in range(rows.size):
         keep[i] = X.book[rows[i]].due <= day
     rows = rows[keep]
     u = np.empty((rows.size, 2))
-    s = X.streams[ROUTING]
+    s = X.streams[Stream.ROUTING]
     for i in range(rows.size):
         u[i, 0] = uniform(s)
         u[i, 1] = uniform(s)
@@ -846,7 +811,7 @@ def silo_forward(X, day, rows, u, claimed, unit, q):
         X.forwarded[c.grid, unit[i]] += 1
         if u[i, 1] < q[i]:
             X.accepted[c.grid, unit[i]] += 1
-            c.desk = UNIT
+            c.desk = Desk.UNIT
             c.unit = unit[i]
         else:
             bounce(X, day, r)
@@ -864,7 +829,7 @@ def handle_joint(X, day, rows, left, daily_hours, budget, centre_hours):
     for r in rows:
         c = X.book[r]
         t, cat, pos, kind = c.table, c.category, c.route_pos, c.joint
-        mediated = kind == MEDIATION
+        mediated = kind == Joint.MEDIATION
         if mediated and budget < 1.0:
             continue
         horizon = p.mediation_wait if mediated else p.whistle_deadline
@@ -888,7 +853,7 @@ def handle_joint(X, day, rows, left, daily_hours, budget, centre_hours):
             X.hours[H_CENTRE] += centre_hours
         else:
             days = min(days, p.whistle_deadline)
-        c.state = IN_HANDLING
+        c.state = State.IN_HANDLING
         c.due = day + math.ceil(wait) + days
     return held, budget
 
@@ -909,11 +874,11 @@ def departments_handle(X, day, open_rows, budget, centre_hours):
     for u in range(units.size):
         left[u] = daily[u] - units[u].debt
     start_left = left.copy()
-    joint = at_desk(X, open_rows, JOINT)
+    joint = at_desk(X, open_rows, Desk.JOINT)
     no = np.zeros(joint.size, dtype=np.bool_)
     order = queue(X, joint, np.zeros(joint.size, dtype=np.int64), no, no)
     held, budget = handle_joint(X, day, joint[order], left, daily, budget, centre_hours)
-    rows = at_desk(X, open_rows, UNIT)
+    rows = at_desk(X, open_rows, Desk.UNIT)
     m = rows.size
     pool = np.empty(m, dtype=np.int64)
     cost = np.empty(m)
@@ -936,7 +901,7 @@ def departments_handle(X, day, open_rows, budget, centre_hours):
     for i in range(m):
         if served[i]:
             c = X.book[rows[i]]
-            c.state = IN_HANDLING
+            c.state = State.IN_HANDLING
             c.due = day + X.step_days[c.table, c.category, c.route_pos]
     return held, budget
 
@@ -945,10 +910,10 @@ def departments_handle(X, day, open_rows, budget, centre_hours):
 def handling_finishes(X, day, open_rows):
     """Handling that ends today succeeds as the parts it covers would together (a joint
     body with its premium); the case moves on to its next unit or closes."""
-    s, p = X.streams[DEPARTMENTS], X.params[0]
+    s, p = X.streams[Stream.DEPARTMENTS], X.params[0]
     for r in open_rows:
         c = X.book[r]
-        if c.state != IN_HANDLING or c.due > day:
+        if c.state != State.IN_HANDLING or c.due > day:
             continue
         t, cat, pos, kind = c.table, c.category, c.route_pos, c.joint
         end = X.route_len[t, cat]
@@ -962,9 +927,9 @@ def handling_finishes(X, day, open_rows):
                     together *= part_chance(
                         c, p.deliberation_gain, p.difficulty_weight, X.dept_success[d]
                     )
-        if kind == WHISTLE:
+        if kind == Joint.WHISTLE:
             premium = p.whistle_premium
-        elif kind == MEDIATION:
+        elif kind == Joint.MEDIATION:
             premium = p.mediation_premium
         else:
             premium = X.units[unit].premium
@@ -972,18 +937,18 @@ def handling_finishes(X, day, open_rows):
             c.failed_part = True
         c.route_pos = last
         if last >= end:
-            if kind == MEDIATION:
-                closer = BY_MEDIATION
-            elif kind == WHISTLE:
-                closer = BY_WHISTLE
+            if kind == Joint.MEDIATION:
+                closer = Closer.MEDIATION
+            elif kind == Joint.WHISTLE:
+                closer = Closer.WHISTLE
             elif unit == p.workstation:
-                closer = BY_WORKSTATION
+                closer = Closer.WORKSTATION
             else:
-                closer = BY_DEPARTMENT
+                closer = Closer.DEPARTMENT
             close(X, day, r, not c.failed_part, closer)
         else:  # the next department, through the street office again
-            c.state = QUEUED
-            c.desk = STREET
+            c.state = State.QUEUED
+            c.desk = Desk.STREET
             c.due = day + p.forward_days
 
 
@@ -1046,7 +1011,7 @@ def residents_volunteer(X, boost, per_grid):
     """Volunteering is contagious: a household joins with chance rate x boost x trust x
     (1 + contagion x share of its ties volunteering), by thinning; volunteers drift
     away, registered party members (双报到) stay. `per_grid` counts volunteers by grid."""
-    s, p, homes = X.streams[RESIDENTS], X.params[0], X.homes
+    s, p, homes = X.streams[Stream.RESIDENTS], X.params[0], X.homes
     top = 1.0 + p.volunteer_contagion
     cand = bernoulli_subset(s, homes.size, min(1.0, p.volunteer_rate * boost * top))
     keep = np.zeros(cand.size, dtype=np.bool_)
@@ -1077,12 +1042,12 @@ def end_of_day(X, open_rows):
     latent = queued = handling = 0
     for r in open_rows:
         st = X.book[r].state
-        if st <= IN_HANDLING:
+        if st <= State.IN_HANDLING:
             keep[k] = r
             k += 1
-            if st == LATENT:
+            if st == State.LATENT:
                 latent += 1
-            elif st == QUEUED:
+            elif st == State.QUEUED:
                 queued += 1
             else:
                 handling += 1

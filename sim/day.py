@@ -21,6 +21,7 @@ import numba as nb
 import numpy as np
 
 from sim import core
+from sim.cases import Channel
 from sim.levers import (
     cadres,
     campaign,
@@ -35,10 +36,21 @@ from sim.levers import (
 )
 from sim.params import LEVER_NAMES
 
+
 # Lever codes: the index of each lever's start day, ramp and strength today in `Levers`.
-(WHISTLE, WORKSTATION, MEDIATION, CADRES_L, DELIBERATION, SOCIAL_FORCES_L, MOBILISATION,
- PAPER, CAMPAIGN) = range(len(LEVER_NAMES))  # fmt: skip
-assert LEVER_NAMES[CADRES_L] == "cadres" and LEVER_NAMES[CAMPAIGN] == "campaign"
+class Lever(IntEnum):
+    WHISTLE = 0
+    WORKSTATION = 1
+    MEDIATION = 2
+    CADRES = 3
+    DELIBERATION = 4
+    SOCIAL_FORCES = 5
+    MOBILISATION = 6
+    PAPER_RESOLUTION = 7
+    CAMPAIGN = 8
+
+
+assert tuple(v.name.lower() for v in Lever) == LEVER_NAMES
 
 # The levers' switches and knobs the phases read, and the day state they keep.
 LEVERS = np.dtype(
@@ -82,7 +94,7 @@ LEVERS = np.dtype(
 # One record per helper of the retry chain (sim/levers/__init__.py RETRY_CHAIN).
 HELPER = np.dtype(
     [
-        ("kind", np.int64),  # VOLUNTEERS, SOCIAL_FORCES or CADRES below
+        ("kind", np.int64),  # `Helper` below
         ("stream", np.int64),
         ("success", np.float64),
         ("closer", np.int64),
@@ -90,7 +102,14 @@ HELPER = np.dtype(
         ("hours", np.int64),  # which hours vector (core.ACTORS) its work counts in; -1 none
     ]
 )
-VOLUNTEERS, SOCIAL_FORCES, CADRES = 0, 1, 2
+
+
+class Helper(IntEnum):
+    """Who a helper of the retry chain is (`HELPER.kind`)."""
+
+    VOLUNTEERS = 0
+    SOCIAL_FORCES = 1
+    CADRES = 2
 
 
 class Levers(NamedTuple):
@@ -150,17 +169,23 @@ def begin_day(X, L, day):
     for k in range(L.strength.size):
         L.strength[k] = strength(L, k, day)
     s = L.strength
-    if L.enabled[WORKSTATION]:
+    if L.enabled[Lever.WORKSTATION]:
         ws = X.params[0].workstation
-        workstation.apply(X, L.members, ws, s[WORKSTATION] > 0, formed(L, WORKSTATION, day))
-    if L.enabled[CADRES_L]:
-        cadres.apply(X, L, s[CADRES_L])
-    if L.enabled[MOBILISATION] and before[MOBILISATION] == 0.0 and s[MOBILISATION] > 0.0:
+        workstation.apply(
+            X, L.members, ws, s[Lever.WORKSTATION] > 0, formed(L, Lever.WORKSTATION, day)
+        )
+    if L.enabled[Lever.CADRES]:
+        cadres.apply(X, L, s[Lever.CADRES])
+    if (
+        L.enabled[Lever.MOBILISATION]
+        and before[Lever.MOBILISATION] == 0.0
+        and s[Lever.MOBILISATION] > 0.0
+    ):
         mobilisation.start(X, L)
-    deliberation.apply(X, s[DELIBERATION])
-    paper_resolution.apply(X, L.on[0].paper_rate, s[PAPER])
+    deliberation.apply(X, s[Lever.DELIBERATION])
+    paper_resolution.apply(X, L.on[0].paper_rate, s[Lever.PAPER_RESOLUTION])
     emergency.apply(X, L, day)
-    campaign.apply(X, L, day, s[CAMPAIGN])
+    campaign.apply(X, L, day, s[Lever.CAMPAIGN])
 
 
 @nb.njit(cache=True)
@@ -228,10 +253,10 @@ def needs_are_found(X, L, day, open_rows):
     """Online groups (线上组群), cadres as probes and on home visits (探头, 入户), and grid
     workers on patrol (巡查) find needs nobody voiced."""
     s = L.strength
-    if s[MOBILISATION] > 0.0:
-        mobilisation.detect(X, L, day, open_rows, s[MOBILISATION])
-    if s[CADRES_L] > 0.0:
-        cadres.detect(X, L, day, open_rows, s[CADRES_L])
+    if s[Lever.MOBILISATION] > 0.0:
+        mobilisation.detect(X, L, day, open_rows, s[Lever.MOBILISATION])
+    if s[Lever.CADRES] > 0.0:
+        cadres.detect(X, L, day, open_rows, s[Lever.CADRES])
     if X.params[0].gw_per_grid > 0:
         core.patrol(X, day, open_rows)
 
@@ -240,7 +265,7 @@ def needs_are_found(X, L, day, open_rows):
 def the_grid_settles(X, L, day, open_rows):
     """协商 meetings are held; helpers try simple cases (the retry chain); grid workers
     settle what they can and escalate the rest."""
-    if formed(L, DELIBERATION, day):  # meetings already called are held
+    if formed(L, Lever.DELIBERATION, day):  # meetings already called are held
         deliberation.meet(X, L, day, open_rows)
     for i in range(L.chain.size):
         helper = L.chain[i]
@@ -261,12 +286,14 @@ def helper_hours(X, L, kind):
     """A helper's hours today and the group of grids they serve (per grid or community):
     none before its lever starts, and as much as the reform has reached while it ramps."""
     s = L.strength
-    if kind == VOLUNTEERS:
-        teams = L.on[0].volunteer_hours * L.volunteers * (s[MOBILISATION] > 0)
+    if kind == Helper.VOLUNTEERS:
+        teams = L.on[0].volunteer_hours * L.volunteers * (s[Lever.MOBILISATION] > 0)
         return np.arange(X.grids.size), teams
-    if kind == SOCIAL_FORCES:
-        return L.community_of_grid, social_forces.today_hours(L.social_hours, s[SOCIAL_FORCES_L])
-    return np.arange(X.grids.size), cadres.today_hours(L, s[CADRES_L]) * L.on[0].case_share
+    if kind == Helper.SOCIAL_FORCES:
+        return L.community_of_grid, social_forces.today_hours(
+            L.social_hours, s[Lever.SOCIAL_FORCES]
+        )
+    return np.arange(X.grids.size), cadres.today_hours(L, s[Lever.CADRES]) * L.on[0].case_share
 
 
 @nb.njit(cache=True)
@@ -278,15 +305,15 @@ def the_street_routes_and_departments_handle(X, L, day, open_rows):
     on, s = L.on[0], L.strength
     rows, u = core.street_due(X, day, open_rows)
     claimed = np.zeros(rows.size, dtype=np.bool_)
-    if s[MEDIATION] > 0.0:
-        mediation.route(X, L, day, rows, u, claimed, s[MEDIATION])
-    if s[WHISTLE] > 0.0:
-        on.whistles += whistle.route(X, L, day, rows, u, claimed, s[WHISTLE])
+    if s[Lever.MEDIATION] > 0.0:
+        mediation.route(X, L, day, rows, u, claimed, s[Lever.MEDIATION])
+    if s[Lever.WHISTLE] > 0.0:
+        on.whistles += whistle.route(X, L, day, rows, u, claimed, s[Lever.WHISTLE])
     unit, p = core.silo_acceptance(X, rows)
-    if s[CADRES_L] > 0.0:
+    if s[Lever.CADRES] > 0.0:
         cadres.bridge(X, L, rows, unit, p)
     core.silo_forward(X, day, rows, u, claimed, unit, p)
-    if formed(L, MEDIATION, day):  # the centre's sessions accrue (a small street: < 1 a day)
+    if formed(L, Lever.MEDIATION, day):  # the centre's sessions accrue (a small street: < 1 a day)
         spd = on.sessions_per_day
         on.centre_budget = min(max(1.0, spd), on.centre_budget + spd)
     held, on.centre_budget = core.departments_handle(
@@ -301,7 +328,7 @@ def residents_respond(X, L, day, open_rows):
     """Word of mouth moves trust along ties; residents volunteer; the day's books close.
     Returns the cases still open."""
     core.trust_spreads(X)
-    boost = 1.0 + (L.on[0].recruit - 1.0) * L.strength[MOBILISATION]  # 1 before it starts
+    boost = 1.0 + (L.on[0].recruit - 1.0) * L.strength[Lever.MOBILISATION]  # 1 before it starts
     core.residents_volunteer(X, boost, L.volunteers)
     open_rows = core.end_of_day(X, open_rows)
     record(X, L, day)
@@ -326,7 +353,12 @@ def record(X, L, day):
     taken = detected = 0
     for ch in range(core.N_TALLY - core.T_TAKEN_IN):
         taken += t[core.T_TAKEN_IN + ch]
-        if ch == core.PATROL or ch == core.PROBE or ch == core.VISIT or ch == core.ONLINE:
+        if (
+            ch == Channel.PATROL
+            or ch == Channel.PROBE
+            or ch == Channel.VISIT
+            or ch == Channel.ONLINE
+        ):
             detected += t[core.T_TAKEN_IN + ch]
     trust = 0.0
     participants = volunteers = 0

@@ -7,10 +7,11 @@ import pandas as pd
 
 from sim import core, day
 from sim.cases import Channel, State
+from sim.core import ACTORS
 
 # Whose hours a case costs. Paid public staff first; then purchased services,
 # volunteers and residents at deliberation meetings: hours all the same.
-ACTORS = core.ACTORS
+
 STAFF = ACTORS[:4]
 
 # Summary names the rest of the project (CLI, sweeps, dashboard, notebooks) relies on.

@@ -320,7 +320,7 @@ class CoGovModel(mesa.Model):
         """Draw one handling of each case covering parts of typical success `parts`
         (rows x parts; 1.0 pads), as the day's kernels draw it (inspection and tests)."""
         parts = np.asarray(parts, dtype=np.float64).reshape(len(rows), -1)
-        return core.succeed_many(self.X, core.DEPARTMENTS, np.asarray(rows), parts, premium)
+        return core.succeed_many(self.X, core.Stream.DEPARTMENTS, np.asarray(rows), parts, premium)
 
     # ------------------------------------------------------------ the day
     def step(self) -> None:
@@ -403,9 +403,9 @@ class CoGovModel(mesa.Model):
         on["room_per_case"] = self._room
         # the helpers at the grid desk, in the order of the retry chain
         kinds = {
-            "mobilisation": (day.VOLUNTEERS, core.MOBILISATION, core.H_VOLUNTEERS),
-            "social_forces": (day.SOCIAL_FORCES, core.SOCIAL_FORCES, core.H_SOCIAL),
-            "cadres": (day.CADRES, core.CADRES, -1),  # counted in full as they probe
+            "mobilisation": (day.Helper.VOLUNTEERS, core.Stream.MOBILISATION, core.H_VOLUNTEERS),
+            "social_forces": (day.Helper.SOCIAL_FORCES, core.Stream.SOCIAL_FORCES, core.H_SOCIAL),
+            "cadres": (day.Helper.CADRES, core.Stream.CADRES, -1),  # counted in full as they probe
         }
         chain, takes = [], []
         for i, (name, closer, flag) in enumerate(RETRY_CHAIN):

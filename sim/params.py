@@ -16,10 +16,11 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sim.data import default_records
+from sim.limits import MAX_DAYS
 
 Prob = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNeg = Annotated[float, Field(ge=0.0, le=1e6)]  # finite and sane: hours, growths, gains
-Day = Annotated[int, Field(ge=1, le=3650)]
+Day = Annotated[int, Field(ge=1, le=MAX_DAYS)]
 # counts and multipliers that size arrays: bounded so that a typo cannot ask for petabytes
 Ties = Annotated[float, Field(ge=0.0, le=1000.0)]
 Multiplier = Annotated[float, Field(ge=0.0, le=1000.0)]
@@ -230,10 +231,10 @@ class StreetOfficeParams(Frozen):
 # ---------------------------------------------------------------- levers
 class Lever(Frozen):
     enabled: bool = False
-    start_day: Annotated[int, Field(ge=0, le=3650)] = Field(
+    start_day: Annotated[int, Field(ge=0, le=MAX_DAYS)] = Field(
         0, description="reform timing: the lever acts from this day on (0: from the start)"
     )
-    ramp_days: Annotated[int, Field(ge=0, le=3650)] = Field(
+    ramp_days: Annotated[int, Field(ge=0, le=MAX_DAYS)] = Field(
         0,
         description="its strength grows linearly to full over these days from start_day "
         "(0: full at once); see docs/model.md for what strength means per lever",
@@ -434,7 +435,7 @@ def default_data() -> dict:
 class Scenario(Frozen):
     name: str = "scenario"
     description: str = ""
-    days: Annotated[int, Field(ge=1, le=3650)] = 365
+    days: Annotated[int, Field(ge=1, le=MAX_DAYS)] = 365
     community: CommunityParams = CommunityParams()
     departments: tuple[Department, ...] = Field(
         default_factory=lambda: default_data()["departments"], max_length=MAX_ITEMS

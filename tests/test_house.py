@@ -114,3 +114,45 @@ def test_computation_returns_numbers_and_presentation_formats_them():
     g = _graph()
     for m in ("sim.compare", "sim.sweep.analysis", "sim.sweep.attribution", "sim.experiments"):
         assert not [t for t in g.successors(m) if t.startswith("sim.report")], m
+
+
+def test_the_day_limit_is_written_once():
+    """`limits.MAX_DAYS` is the one bound on a run's length (docs tables are generated)."""
+    written = [
+        f"{p.relative_to(PACKAGE)}:{i}"
+        for p in PACKAGE.rglob("*.py")
+        if p.name != "limits.py"
+        for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if "3650" in line or "3_650" in line
+    ]
+    assert not written, written
+
+
+def test_no_two_constants_share_a_name():
+    """Codes are enum members (Stream.CADRES, Lever.CADRES, Helper.CADRES), never bare
+    module constants that mean different numbers in different modules."""
+    seen: dict[str, list[str]] = {}
+    for m, p in _modules().items():
+        for node in ast.parse(p.read_text(encoding="utf-8")).body:
+            targets = node.targets if isinstance(node, ast.Assign) else []
+            names = []
+            for t in targets:
+                names += [e.id for e in (t.elts if isinstance(t, ast.Tuple) else [t])
+                          if isinstance(e, ast.Name)]  # fmt: skip
+            if isinstance(node, ast.ClassDef):
+                names.append(node.name)
+            for n in names:
+                if n.isupper() and len(n) > 1:
+                    seen.setdefault(n, []).append(m)
+    model = CORE | {m for m in _modules() if m.startswith("sim.levers.")}
+    twice = {n: ms for n, ms in seen.items() if len([x for x in ms if x in model]) > 1}
+    assert not twice, twice
+
+
+def test_enum_codes_match_their_names():
+    from sim import core, day
+    from sim.params import LEVER_NAMES
+
+    assert tuple(s.name.lower() for s in core.Stream) == core.STREAMS
+    assert tuple(v.name.lower() for v in day.Lever) == LEVER_NAMES
+    assert len({int(v) for v in core.Stream}) == len(core.Stream)  # one number each

@@ -26,6 +26,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StringConstraints, ValidationError
 
 from sim import scenarios
+from sim.limits import MAX_DAYS
 from sim.params import LEVER_NAMES, Frozen
 
 Line = Annotated[str, StringConstraints(min_length=1, max_length=600, strip_whitespace=True)]
@@ -50,7 +51,7 @@ class Step(Frozen):
         default_factory=dict,
         description="levers to change from today, per side: true / false, or settings",
     )
-    play_to: Annotated[int, Field(ge=1, le=3650)] | None = Field(
+    play_to: Annotated[int, Field(ge=1, le=MAX_DAYS)] | None = Field(
         None, description="play both sides to this day"
     )
     replicate: bool = Field(False, description="run the replications")

@@ -12,6 +12,7 @@ import numpy as np
 
 from sim import core
 from sim.agents import Cadre, hours_by
+from sim.cases import Channel, State
 from sim.rng import below, uniform
 
 
@@ -44,13 +45,13 @@ def apply(X, L, strength):
 @nb.njit(cache=True)
 def detect(X, L, day, open_rows, strength):
     """探头 and 入户: probe for silent needs; visit homes (trust, and what they hear)."""
-    s, on = X.streams[core.CADRES], L.on[0]
+    s, on = X.streams[core.Stream.CADRES], L.on[0]
     hours = today_hours(L, strength)
     X.hours[core.H_CADRE] += hours.sum()  # every cadre hour of the day, counted once here
     for r in open_rows:  # 探头: each cadre-hour in the grid is a chance to notice
         c = X.book[r]
-        if c.state == core.LATENT and uniform(s) < 1.0 - (1.0 - on.probe) ** hours[c.grid]:
-            core.take_in(X, day, r, core.PROBE)
+        if c.state == State.LATENT and uniform(s) < 1.0 - (1.0 - on.probe) ** hours[c.grid]:
+            core.take_in(X, day, r, Channel.PROBE)
     visited = L.visited
     seen = np.empty(0, dtype=np.int64)
     visits = np.floor(hours * (1.0 - on.case_share) / on.visit_hours).astype(np.int64)
@@ -65,13 +66,13 @@ def detect(X, L, day, open_rows, strength):
             k += 1
     for r in open_rows:  # a visit hears what any household a need touches says
         c = X.book[r]
-        if c.state != core.LATENT:
+        if c.state != State.LATENT:
             continue
         heard = visited[c.resident]
         for j in range(c.others_n):
             heard = heard or visited[X.others[c.others_start + j]]
         if heard:
-            core.take_in(X, day, r, core.VISIT)
+            core.take_in(X, day, r, Channel.VISIT)
     for i in range(k):
         visited[seen[i]] = False
 

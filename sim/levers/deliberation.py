@@ -12,6 +12,7 @@ satisfaction (`core.close`)."""
 import numba as nb
 
 from sim import core
+from sim.cases import Desk, State
 from sim.rng import uniform
 
 
@@ -27,10 +28,10 @@ def meet(X, L, day, open_rows):
     """Meetings due today: the other households the need touches (the raiser's ties in
     its grid) join with chance join x trust. The grid worker chairs: hours taken from
     today's casework; the residents who come spend the hours too."""
-    s, on = X.streams[core.DELIBERATION_S], L.on[0]
+    s, on = X.streams[core.Stream.DELIBERATION], L.on[0]
     for r in open_rows:
         c = X.book[r]
-        if c.state != core.QUEUED or c.desk != core.DELIBERATION or c.due > day:
+        if c.state != State.QUEUED or c.desk != Desk.DELIBERATION or c.due > day:
             continue
         came = 0
         for j in range(c.others_n):
@@ -40,7 +41,7 @@ def meet(X, L, day, open_rows):
                 X.homes[h].participated = True
         X.homes[c.resident].participated = True
         c.deliberated = came / c.others_n if c.others_n > 0 else 0.0
-        c.desk = core.GRID
+        c.desk = Desk.GRID
         X.grids[c.grid].debt += on.meeting_hours
         X.hours[core.H_GRID] += on.meeting_hours
         X.hours[core.H_RESIDENTS] += on.meeting_hours * (1 + came)

@@ -8,6 +8,7 @@ import numba as nb
 import numpy as np
 
 from sim import core
+from sim.cases import Joint
 
 
 @nb.njit(cache=True)
@@ -23,7 +24,7 @@ def route(X, L, day, rows, u, claimed, strength):
             continue
         claimed[i] = True
         core.hand_off_joint(
-            X, day, r, u[i, 0], u[i, 1], core.MEDIATION, L.on[0].mediation_acceptance
+            X, day, r, u[i, 0], u[i, 1], Joint.MEDIATION, L.on[0].mediation_acceptance
         )
 
 

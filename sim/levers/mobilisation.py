@@ -13,6 +13,7 @@ import numba as nb
 import numpy as np
 
 from sim import core
+from sim.cases import Channel, State
 from sim.rng import bernoulli_subset, setup_rng, uniform
 
 
@@ -41,7 +42,7 @@ def detect(X, L, day, open_rows, strength):
     """The group grows along ties (a household joins with chance `online_growth` x the
     share of its ties already in it, by thinning), then surfaces silent needs it hears
     (as often as the reform has reached: `strength`)."""
-    s, on = X.streams[core.MOBILISATION], L.on[0]
+    s, on = X.streams[core.Stream.MOBILISATION], L.on[0]
     for h in bernoulli_subset(s, L.member.size, on.online_growth):
         if uniform(s) < core.share_tied(X, h, L.member) and not L.member[h]:
             join(X.indptr, X.indices, L.member, L.hears, h)
@@ -49,13 +50,13 @@ def detect(X, L, day, open_rows, strength):
     p = min(1.0, p)
     for r in open_rows:
         c = X.book[r]
-        if c.state != core.LATENT:
+        if c.state != State.LATENT:
             continue
         heard = L.hears[c.resident]
         for j in range(c.others_n):
             heard = heard or L.hears[X.others[c.others_start + j]]
         if uniform(s) < p and heard:
-            core.take_in(X, day, r, core.ONLINE)
+            core.take_in(X, day, r, Channel.ONLINE)
 
 
 class MobilisationLever:

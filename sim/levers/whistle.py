@@ -7,6 +7,7 @@ would together, with the `coordination` premium (sim/difficulty.py)."""
 import numba as nb
 
 from sim import core
+from sim.cases import Joint
 
 
 @nb.njit(cache=True)
@@ -25,7 +26,7 @@ def route(X, L, day, rows, u, claimed, strength):
         if eligible and core.takes_share(r, strength):
             claimed[i] = True
             blown += 1
-            core.hand_off_joint(X, day, r, u[i, 0], u[i, 1], core.WHISTLE, on.whistle_acceptance)
+            core.hand_off_joint(X, day, r, u[i, 0], u[i, 1], Joint.WHISTLE, on.whistle_acceptance)
     return blown
 
 

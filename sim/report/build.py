@@ -24,6 +24,7 @@ from pathlib import Path
 
 import yaml
 
+from sim import limits
 from sim.argtypes import UsageError
 
 PACKAGE = Path(__file__).resolve().parent.parent
@@ -32,17 +33,17 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 OUT_PARAMETER = "OUT"
 # bounds checked before any notebook runs (the CLI's own, sim/limits.py)
 BOUNDS = {
-    "replications": (1, 1000),
-    "attribution_replications": (1, 1000),
-    "days": (1, 3650),
+    "replications": (1, limits.MAX_REPLICATIONS),
+    "attribution_replications": (1, limits.MAX_REPLICATIONS),
+    "days": (1, limits.MAX_DAYS),
     "residents": (10, 5_000_000),
-    "workers": (1, 64),
+    "workers": (1, limits.MAX_WORKERS),
     "budget": (1, 1_000_000),
     "samples": (2, 65_536),
     "predictive_draws": (1, 10_000),
     "seed": (0, 2**63 - 1),
-    "shock_start": (0, 3650),
-    "shock_days": (1, 3650),
+    "shock_start": (0, limits.MAX_DAYS),
+    "shock_days": (1, limits.MAX_DAYS),
 }
 INPUT_ERRORS = {"ScenarioError", "SweepError", "TargetsError", "ValidationError", "ValueError"}
 

@@ -90,7 +90,7 @@ class SweepSpec(BaseModel):
     second_order: bool = Field(False, description="sobol: second-order indices too")
     replications: Annotated[int, Field(ge=1, le=10_000)] = 5
     seed: Annotated[int, Field(ge=0)] = 0
-    days: Annotated[int, Field(ge=1, le=3650)] | None = None
+    days: Annotated[int, Field(ge=1, le=limits.MAX_DAYS)] | None = None
     keep_daily: bool = False
     metrics: tuple[str, ...] = DEFAULT_METRICS
 
