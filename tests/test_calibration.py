@@ -138,7 +138,8 @@ def test_same_posterior_on_dask(recovered, tmp_path):
 
 def _generations(db: Path) -> int:
     try:
-        with sqlite3.connect(db, timeout=1) as con:
+        # read-only: a plain connect would create abc.db in the folder the run is making
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as con:
             return con.execute("select count(*) from populations where t >= 0").fetchone()[0]
     except sqlite3.Error:
         return 0
