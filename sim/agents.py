@@ -1,9 +1,14 @@
 """Mesa agents: the staff, and residents as views over the population arrays.
 
 Staff are few and individual, so they are Mesa agents holding their own
-parameters and tallies. The daily work of all agents of one kind is done in
-one vectorised pass over the case book (see `sim/model.py` and `sim/levers/`),
-which reads their capacities from the arrays built here.
+parameters, for inspection and the dashboard. They do no work themselves: each
+day is compiled kernels (`sim/core.py`, the phases of `sim/day.py`,
+`sim/levers/`) looping over the model's tables (`CoGovModel.grid_table`,
+`CoGovModel.unit_table`, the case book, the levers' view `L`), which the model
+and the levers' `setup` build from the same settings (the cadres' hours per
+grid are summed from their agents, `hours_by`). What an agent reports
+(`overload_days`, `hours_worked`, `forwarded`, `accepted`, `whistles`,
+`sessions`) is a property reading those tables, so it is the kernels' own count.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The compiled day: every stage of `CoGovModel.step` as a numba kernel.
 
-`sim/model.py` keeps the day's order and reads like the article; the work of
+`sim/day.py` keeps the day's order and reads like the article; the work of
 each stage is here, one loop over the open cases instead of dozens of small
 numpy calls, so a day costs microseconds, not milliseconds. Levers keep their
 own kernels in `sim/levers/`; they share the helpers below (take a case in,
@@ -197,7 +197,7 @@ PARAMS = np.dtype(  # the scalars, as one record (`X.params[0]`)
 class Street(NamedTuple):
     """The model's state as the kernels see it: a few record arrays and plain arrays.
 
-    Built by `CoGovModel.view` (and again when the case book grows); everything is
+    Built by `CoGovModel.X` (and again when the case book grows); everything is
     shared with the model, so a kernel's writes are the model's.
     """
 

@@ -141,7 +141,7 @@ def test_the_knob_changes_from_today_and_shows_value_and_range(ui):
     assert not right.model.params.levers.cadres.enabled
     assert right.changes[-1].day == 16 and not right.changes[-1].enabled
     head = one_html(rc, "cogov-head-1")
-    assert head.endswith("− cadres (干部下沉)")
+    assert head.endswith("− sunk-down cadres (机关干部下沉)")
 
 
 def test_language_switch_changes_labels(ui):

@@ -156,3 +156,18 @@ def test_enum_codes_match_their_names():
     assert tuple(s.name.lower() for s in core.Stream) == core.STREAMS
     assert tuple(v.name.lower() for v in day.Lever) == LEVER_NAMES
     assert len({int(v) for v in core.Stream}) == len(core.Stream)  # one number each
+
+
+def test_dashboard_and_figures_give_a_lever_one_name():
+    """The dashboard's short names are the label set's, its titles contain them, and
+    the actor a lever adds is named as the lever is."""
+    from sim.dashboard import i18n
+    from sim.report import labels
+
+    assert set(i18n.LEVERS) <= set(labels.LEVERS)
+    for name, lever in i18n.LEVERS.items():
+        zh, en = labels.LEVERS[name]
+        assert lever["short"] == {"zh": zh, "en": en[0].lower() + en[1:]}, name
+        assert zh in lever["name"]["zh"] and en.lower() in lever["name"]["en"].lower(), name
+    assert i18n.ACTOR_NAMES["social_forces"]["zh"] == labels.LEVERS["social_forces"][0]
+    assert i18n.CLOSERS["SOCIAL_FORCES"]["zh"] == labels.LEVERS["social_forces"][0]

@@ -6,6 +6,8 @@ the article's reforms follow ("街道吹哨、部门报到").
 
 from __future__ import annotations
 
+from sim.report import labels
+
 LANGS = ("en", "zh")
 
 LABELS: dict[str, dict[str, str]] = {
@@ -196,7 +198,7 @@ MONITORS: dict[str, dict] = {
 CLOSERS: dict[str, dict[str, str]] = {
     "GRID_WORKER": {"en": "grid worker", "zh": "网格员"},
     "VOLUNTEERS": {"en": "volunteers", "zh": "志愿者"},
-    "SOCIAL_FORCES": {"en": "social organisation", "zh": "社会组织"},
+    "SOCIAL_FORCES": {"en": "social forces", "zh": "社会力量"},
     "CADRE": {"en": "sunk-down cadre", "zh": "下沉干部"},
     "DEPARTMENT": {"en": "department", "zh": "职能部门"},
     "WORKSTATION": {"en": "workstation", "zh": "一体化工作站"},
@@ -211,7 +213,7 @@ ACTOR_NAMES: dict[str, dict[str, str]] = {
     "cadre": {"en": "cadres", "zh": "下沉干部"},
     "department": {"en": "departments", "zh": "职能部门"},
     "governance_centre": {"en": "centre", "zh": "综治中心"},
-    "social_forces": {"en": "social organisations", "zh": "社会组织"},
+    "social_forces": {"en": "social forces", "zh": "社会力量"},
     "volunteers": {"en": "volunteers", "zh": "志愿者"},
     "residents": {"en": "residents (协商)", "zh": "居民(协商)"},
 }
@@ -261,10 +263,9 @@ PATH_WORDS: dict[str, dict[str, str]] = {
     "earlier": {"en": "earlier cases", "zh": "此前诉求"},
 }
 
-# name, main knob (field, min, max, step), en/zh name, en/zh one line
+# main knob (field, min, max, step), en/zh title, en/zh one line; short names below
 LEVERS: dict[str, dict] = {
     "whistle": {
-        "short": {"en": "whistle", "zh": "吹哨报到"},
         "knob": ("deadline_days", 1, 14, 1),
         "name": {"en": "Whistle, departments report", "zh": "吹哨报到"},
         "knob_label": {"en": "report deadline (days)", "zh": "报到时限(天)"},
@@ -275,7 +276,6 @@ LEVERS: dict[str, dict] = {
         },
     },
     "workstation": {
-        "short": {"en": "workstation", "zh": "一体化工作站"},
         "knob": ("coordination", 0.0, 1.0, 0.05),
         "name": {"en": "Integrated workstation", "zh": "应急管理消防一体化工作站"},
         "knob_label": {"en": "coordination premium", "zh": "协同增益"},
@@ -286,9 +286,8 @@ LEVERS: dict[str, dict] = {
         },
     },
     "mediation": {
-        "short": {"en": "1+N mediation", "zh": "“1+N”联动调解"},
         "knob": ("sessions_per_day", 0.0, 30.0, 1.0),
-        "name": {"en": "Governance centre: 1+N mediation", "zh": "综治中心“1+N”联动调解"},
+        "name": {"en": "Governance centre: joint mediation (1+N)", "zh": "综治中心1+N联动调解"},
         "knob_label": {"en": "joint sessions / day / 10k households", "zh": "每日联调场次/万户"},
         "line": {
             "en": "“1+N”联动调解: one governance centre convenes justice, police, court and "
@@ -297,7 +296,6 @@ LEVERS: dict[str, dict] = {
         },
     },
     "cadres": {
-        "short": {"en": "cadres", "zh": "干部下沉"},
         "knob": ("per_grid", 0.0, 8.0, 0.5),
         "name": {"en": "Sunk-down cadres", "zh": "机关干部下沉/包小区"},
         "knob_label": {"en": "cadres per grid", "zh": "每网格干部数"},
@@ -308,7 +306,6 @@ LEVERS: dict[str, dict] = {
         },
     },
     "deliberation": {
-        "short": {"en": "deliberation", "zh": "协商民主"},
         "knob": ("join", 0.0, 1.0, 0.05),
         "name": {"en": "Deliberation", "zh": "协商民主"},
         "knob_label": {"en": "chance a neighbour joins", "zh": "邻居参与概率"},
@@ -319,9 +316,8 @@ LEVERS: dict[str, dict] = {
         },
     },
     "social_forces": {
-        "short": {"en": "social forces", "zh": "社会组织"},
         "knob": ("hours_per_day", 0.0, 40.0, 1.0),
-        "name": {"en": "Social forces (purchased services)", "zh": "社会组织/驻区企业"},
+        "name": {"en": "Social forces (purchased services)", "zh": "社会力量:社会组织/驻区企业"},
         "knob_label": {"en": "hours / day / community", "zh": "每社区每日服务小时"},
         "line": {
             "en": "政府购买服务 “通过政府采购服务等方式履行社会责任”: extra hours for service "
@@ -330,7 +326,6 @@ LEVERS: dict[str, dict] = {
         },
     },
     "mobilisation": {
-        "short": {"en": "mobilisation", "zh": "线上组群+线下编队"},
         "knob": ("online_detection", 0.0, 0.2, 0.01),
         "name": {"en": "Online groups + offline teams", "zh": "线上组群+线下编队"},
         "knob_label": {"en": "online detection / day", "zh": "线上发现概率/天"},
@@ -341,7 +336,6 @@ LEVERS: dict[str, dict] = {
         },
     },
     "paper_resolution": {
-        "short": {"en": "paper resolution", "zh": "管理信息失真"},
         "knob": ("rate", 0.0, 1.0, 0.05),
         "name": {"en": "Paper resolution", "zh": "管理信息失真"},
         "knob_label": {"en": "share reported solved", "zh": "虚报解决比例"},
@@ -352,7 +346,6 @@ LEVERS: dict[str, dict] = {
         },
     },
     "campaign": {
-        "short": {"en": "campaign", "zh": "运动型治理"},
         "knob": ("days", 1, 120, 1),
         "name": {"en": "Campaign", "zh": "运动型治理"},
         "knob_label": {"en": "campaign days", "zh": "运动天数"},
@@ -362,6 +355,12 @@ LEVERS: dict[str, dict] = {
         },
     },
 }
+
+# A lever's short name is the label set's (one name per idea in figures and dashboard);
+# its title above may say more but contains it.
+for _name, _lever in LEVERS.items():
+    _zh, _en = labels.LEVERS[_name]
+    _lever["short"] = {"en": _en[0].lower() + _en[1:], "zh": _zh}
 
 FAILURE_LEVERS = ("paper_resolution", "campaign")
 

@@ -1,9 +1,16 @@
-"""The levers of 三(一)-三(三), one module each, and the two failure modes of 二(一).
+"""The levers of 三(一)-三(三), one module each, the two failure modes of 二(一)
+(paper resolution, campaign) and the emergency shock (平时 / 战时).
 
-A lever hooks into the day at named points (see `CoGovModel.hooks`):
-`setup`, `detect`, `intake`, `meet`, `route`, `acceptance`, `priority`,
-`report`; a helper at the grid desk joins the retry chain below. Only enabled
-levers are built, in the fixed order below.
+Each module holds a small class, built only when its lever is enabled (its
+`setup`, if any, adds agents, a unit, routes or arrays), and compiled kernels
+(`route`, `detect`, `apply`, `meet`, ...). There are no hooks to register: the
+day's phases (`sim/day.py`) call those kernels at fixed points, reading the
+lever's switches, knobs and strength today from `day.Levers`, so where each
+lever acts is written once, in the phases (docs/model.md §7.20). A lever that
+is off is never built and its kernels are not called (the morning setters of
+`begin_day` run every day and leave it without effect), so it draws nothing.
+Levers are built in the order of `ORDER`; the helpers at the grid desk try
+cases in the order of `RETRY_CHAIN`.
 """
 
 from sim.cases import Closer
@@ -34,7 +41,7 @@ ORDER = (
 
 
 # The retry chain at the grid desk: who tries a simple (grid-solvable) case, in
-# this order, each once; a case one helper fails passes to the next, then to the
+# this order; each case meets at most one helper, and one the helper fails goes to the
 # grid worker, who escalates what it fails to the street office. The case's
 # difficulty stays with it all along (sim/difficulty.py).
 #   (lever, who closes the case, the category flag that lets them take it)
@@ -46,6 +53,9 @@ RETRY_CHAIN = (
 
 
 def build_levers(model) -> list:
+    """The enabled levers' objects in `ORDER`, and the emergency shock last when it is on;
+    the model runs their `setup` in this order, so the workstation's unit exists before
+    the cadres are paired (their bridge reaches it)."""
     levers = [
         cls(model, getattr(model.params.levers, name))
         for name, cls in ORDER
