@@ -24,6 +24,7 @@ import numpy as np
 
 from sim.cases import Channel, Closer, Desk, Joint, State
 from sim.difficulty import chance
+from sim.params import Scenario
 from sim.rng import below, bernoulli_subset, normal, poisson, uniform
 
 
@@ -152,46 +153,44 @@ GRID_ROW = np.dtype(
         ("overloaded", np.bool_),
     ]
 )
-PARAMS = np.dtype(  # the scalars, as one record (`X.params[0]`)
-    [
-        ("households", np.int64),
-        ("workstation", np.int64),  # its unit, or -1
-        ("voice", np.float64),
-        ("revoice", np.float64),
-        ("severity_growth", np.float64),
-        ("conflict_rate", np.float64),
-        ("conflict_spread", np.float64),
-        ("trust_learning", np.float64),
-        ("word_of_mouth", np.float64),
-        ("satisfaction_resolved", np.float64),
-        ("satisfaction_late", np.float64),
-        ("satisfaction_unresolved", np.float64),
-        ("topdown_satisfaction", np.float64),
-        ("volunteer_rate", np.float64),
-        ("volunteer_contagion", np.float64),
-        ("volunteer_dropout", np.float64),
-        ("difficulty_weight", np.float64),
-        ("deliberation_gain", np.float64),  # 0 when deliberation is off
-        ("meeting_days", np.int64),
-        ("info_loss", np.float64),
-        ("max_bounces", np.int64),
-        ("forward_days", np.int64),
-        ("gw_per_grid", np.int64),
-        ("gw_detection", np.float64),
-        ("gw_overload_detection", np.float64),
-        ("gw_success", np.float64),
-        ("gw_triage_hours", np.float64),
-        ("gw_need_first", np.bool_),
-        ("whistle_premium", np.float64),
-        ("whistle_deadline", np.int64),
-        ("mediation_premium", np.float64),
-        ("mediation_wait", np.int64),
-        # the day's state of levers acting inside shared rules (set by `day.begin_day`)
-        ("pooled", np.bool_),  # the workstation has formed: new cases take its routes
-        ("meeting_share", np.float64),  # share of collective cases sent to a meeting
-        ("paper_today", np.float64),  # paper resolution's rate today (-1: off)
-    ]
-)
+TYPES = {bool: np.bool_, int: np.int64, float: np.float64}
+
+
+def setting_fields(section: str, keys) -> list[tuple[str, type]]:
+    """(`<section>_<key>`, type) for settings of a scenario-file section, typed as the file
+    types them: one name end to end (`residents.voice` is `residents_voice`; a lever's
+    section drops `levers.`)."""
+    model = Scenario
+    for part in section.split("."):
+        model = model.model_fields[part].annotation
+    prefix = section.removeprefix("levers.").replace(".", "_")
+    return [(f"{prefix}_{k}", TYPES[model.model_fields[k].annotation]) for k in keys]
+
+
+# Settings the shared rules read, by section of the scenario file.
+SETTINGS = {
+    "residents": (
+        "voice", "revoice", "severity_growth", "conflict_rate", "conflict_spread",
+        "trust_learning", "word_of_mouth", "satisfaction_resolved", "satisfaction_late",
+        "satisfaction_unresolved", "topdown_satisfaction", "volunteer_rate",
+        "volunteer_contagion", "volunteer_dropout",
+    ),
+    "difficulty": ("weight",),
+    "street_office": ("info_loss", "max_bounces", "forward_days"),
+    "grid_workers": ("per_grid", "detection", "overload_detection", "success", "triage_hours"),
+}  # fmt: skip
+# Fields that are not a setting as written: counts of the street, derived switches, and
+# the day's state of levers acting inside shared rules (set each morning by `day.begin_day`).
+DERIVED = [
+    ("households", np.int64),
+    ("workstation_unit", np.int64),  # its unit, or -1
+    ("grid_workers_need_first", np.bool_),  # grid_workers.priority is need_first
+]
+DAY_STATE = [
+    ("pooled", np.bool_),  # the workstation has formed: new cases take its routes
+    ("meeting_share", np.float64),  # share of collective cases sent to a meeting
+    ("paper_today", np.float64),  # paper resolution's rate today (-1: off)
+]
 
 
 class Street(NamedTuple):
@@ -208,7 +207,7 @@ class Street(NamedTuple):
     signalled: np.ndarray  # [count, households with a signal today...]
     tally: np.ndarray  # int64 [N_TALLY]
     hours: np.ndarray  # float64 [ACTORS]
-    params: np.ndarray  # one PARAMS record
+    params: np.ndarray  # one `day.PARAMS` record
     cats: np.ndarray  # CATEGORY records
     units: np.ndarray  # UNIT_ROW records
     grids: np.ndarray  # GRID_ROW records
@@ -253,7 +252,7 @@ def experience(homes, signalled, learning, h, good):
 def experience_case(X, r, good):
     """A case's outcome is lived by every household it touches."""
     c, homes, signalled = X.book[r], X.homes, X.signalled
-    learning = X.params[0].trust_learning
+    learning = X.params[0].residents_trust_learning
     experience(homes, signalled, learning, c.resident, good)
     for j in range(c.others_n):
         experience(homes, signalled, learning, X.others[c.others_start + j], good)
@@ -278,7 +277,7 @@ def take_in(X, day, r, channel):
         and takes_share(r, p.meeting_share)
     ):
         c.desk = Desk.DELIBERATION  # 协商 (sim/levers/deliberation.py): a meeting first
-        c.due = day + p.meeting_days
+        c.due = day + p.deliberation_meeting_days
     else:
         c.desk = Desk.GRID
     X.tally[T_TAKEN_IN + channel] += 1
@@ -298,11 +297,11 @@ def close(X, day, r, resolved, closer):
     cat = X.cats[c.category]
     if resolved:
         late = (day - c.taken_in) > cat.deadline
-        q = p.satisfaction_resolved * (p.satisfaction_late if late else 1.0)
+        q = p.residents_satisfaction_resolved * (p.residents_satisfaction_late if late else 1.0)
     else:
-        q = p.satisfaction_unresolved
+        q = p.residents_satisfaction_unresolved
     if cat.collective:  # top down, or as many as took part (协商)
-        top = p.topdown_satisfaction
+        top = p.residents_topdown_satisfaction
         q *= top + (1.0 - top) * c.deliberated if c.deliberated >= 0 else top
     sat = uniform(X.streams[Stream.FEEDBACK]) < q
     c.satisfied = sat
@@ -327,10 +326,10 @@ def bounce(X, day, r):
     c, p = X.book[r], X.params[0]
     c.bounces += 1
     X.tally[T_BOUNCES] += 1
-    if c.bounces > p.max_bounces:
+    if c.bounces > p.street_office_max_bounces:
         close(X, day, r, False, Closer.STREET_OFFICE)
     else:
-        c.due = day + p.forward_days
+        c.due = day + p.street_office_forward_days
 
 
 @nb.njit(cache=True)
@@ -339,7 +338,7 @@ def hand_off_joint(X, day, r, u0, u1, kind, acceptance):
     session takes it with the lever's named `acceptance` (else a bounce)."""
     c = X.book[r]
     c.handoffs += 1
-    if u0 < X.params[0].info_loss:
+    if u0 < X.params[0].street_office_info_loss:
         lose(X, day, r)
     elif u1 < acceptance:
         c.joint = kind
@@ -367,7 +366,7 @@ def works(s, together, premium):
 def succeeds(c, p, s, q, premium):
     """Draw whether a handling with typical success `q` (one part) works on need `c`
     (`p`: the parameters record)."""
-    return works(s, part_chance(c, p.deliberation_gain, p.difficulty_weight, q), premium)
+    return works(s, part_chance(c, p.deliberation_success_gain, p.difficulty_weight, q), premium)
 
 
 @nb.njit(cache=True)
@@ -380,7 +379,7 @@ def succeed_many(X, stream, rows, parts, premium):
         c = X.book[rows[i]]
         together = 1.0
         for q in parts[i]:
-            together *= part_chance(c, p.deliberation_gain, p.difficulty_weight, q)
+            together *= part_chance(c, p.deliberation_success_gain, p.difficulty_weight, q)
         out[i] = works(s, together, premium)
     return out
 
@@ -563,12 +562,12 @@ def voice_old(X, day, open_rows):
         c = X.book[r]
         if c.state != State.LATENT or c.arisen >= day:
             continue
-        c.severity = min(1.0, c.severity + p.severity_growth)
-        if uniform(s) < p.conflict_rate * c.severity**2:
+        c.severity = min(1.0, c.severity + p.residents_severity_growth)
+        if uniform(s) < p.residents_conflict_rate * c.severity**2:
             conflicts[n_conflicts] = r
             n_conflicts += 1
         else:
-            reports = speak_up(c, X.others, X.homes, p.voice, s, p.revoice)
+            reports = speak_up(c, X.others, X.homes, p.residents_voice, s, p.residents_revoice)
             if reports > 0:
                 X.tally[T_DUPLICATES] += reports - 1
                 take_in(X, day, r, Channel.VOICED)
@@ -593,7 +592,7 @@ def spreads(X, rows):
     `conflict_spread`. Returns the new needs: household, category, severity,
     difficulty, other party."""
     s, p = X.streams[Stream.CONFLICT], X.params[0]
-    if p.conflict_spread == 0.0:
+    if p.residents_conflict_spread == 0.0:
         rows = rows[:0]
     size = 0
     for r in rows:
@@ -616,7 +615,7 @@ def spreads(X, rows):
                 continue
             for j in range(X.indptr[who], X.indptr[who + 1]):
                 tie = X.indices[j]
-                if tie != partner and uniform(s) < p.conflict_spread:
+                if tie != partner and uniform(s) < p.residents_conflict_spread:
                     res[k], party[k], cats[k] = tie, who, c.category
                     k += 1
     sev = np.empty(k)
@@ -630,7 +629,7 @@ def spreads(X, rows):
 @nb.njit(cache=True)
 def voice_new(X, day, open_rows):
     """Needs that arose today are voiced by someone they touch, or stay silent."""
-    s, voice = X.streams[Stream.VOICE], X.params[0].voice
+    s, voice = X.streams[Stream.VOICE], X.params[0].residents_voice
     others, homes = X.others, X.homes
     for r in open_rows:
         c = X.book[r]
@@ -653,8 +652,10 @@ def patrol(X, day, open_rows):
         c = X.book[r]
         if c.state != State.LATENT:
             continue
-        q = p.gw_detection * (p.gw_overload_detection if X.grids[c.grid].overloaded else 1.0)
-        if uniform(s) < 1.0 - (1.0 - q) ** p.gw_per_grid:
+        q = p.grid_workers_detection * (
+            p.grid_workers_overload_detection if X.grids[c.grid].overloaded else 1.0
+        )
+        if uniform(s) < 1.0 - (1.0 - q) ** p.grid_workers_per_grid:
             take_in(X, day, r, Channel.PATROL)
 
 
@@ -722,14 +723,14 @@ def grid_workers_settle(X, day, open_rows):
         c = X.book[rows[i]]
         cat = X.cats[c.category]
         solvable[i] = cat.grid_solvable and not c.failed_part
-        cost[i] = cat.grid_hours if solvable[i] else p.gw_triage_hours
+        cost[i] = cat.grid_hours if solvable[i] else p.grid_workers_triage_hours
         group[i] = c.grid
-    need = np.full(m, p.gw_need_first)
+    need = np.full(m, p.grid_workers_need_first)
     order = queue(X, rows, group, need, ~need)
     available = np.empty(grids.size)
     for g in range(grids.size):
         available[g] = grids[g].hours - grids[g].debt
-        if not p.gw_need_first:  # the counted admin hours first (易于量化的任务)
+        if not p.grid_workers_need_first:  # the counted admin hours first (易于量化的任务)
             available[g] -= grids[g].admin
     served, used = take_by_capacity(group, cost, order, np.maximum(available, 0.0))
     demand = np.zeros(grids.size)
@@ -745,7 +746,7 @@ def grid_workers_settle(X, day, open_rows):
             today += 1
             row.overload_days += 1
         worked += used[g]
-        if p.gw_need_first:
+        if p.grid_workers_need_first:
             worked += min(max(available[g] - used[g], 0.0), row.admin)
         else:
             worked += row.admin
@@ -757,7 +758,7 @@ def grid_workers_settle(X, day, open_rows):
             continue
         r = rows[i]
         if solvable[i]:
-            if succeeds(X.book[r], p, s, p.gw_success, 0.0):
+            if succeeds(X.book[r], p, s, p.grid_workers_success, 0.0):
                 close(X, day, r, True, Closer.GRID_WORKER)
                 continue
             X.book[r].failed_part = True
@@ -805,7 +806,7 @@ def silo_forward(X, day, rows, u, claimed, unit, q):
         r = rows[i]
         c = X.book[r]
         c.handoffs += 1
-        if u[i, 0] < p.info_loss:
+        if u[i, 0] < p.street_office_info_loss:
             lose(X, day, r)
             continue
         X.forwarded[c.grid, unit[i]] += 1
@@ -832,7 +833,7 @@ def handle_joint(X, day, rows, left, daily_hours, budget, centre_hours):
         mediated = kind == Joint.MEDIATION
         if mediated and budget < 1.0:
             continue
-        horizon = p.mediation_wait if mediated else p.whistle_deadline
+        horizon = p.mediation_wait_days if mediated else p.whistle_deadline_days
         end = X.route_len[t, cat]
         wait = 0.0
         for k in range(pos, end):
@@ -852,7 +853,7 @@ def handle_joint(X, day, rows, left, daily_hours, budget, centre_hours):
             held += 1
             X.hours[H_CENTRE] += centre_hours
         else:
-            days = min(days, p.whistle_deadline)
+            days = min(days, p.whistle_deadline_days)
         c.state = State.IN_HANDLING
         c.due = day + math.ceil(wait) + days
     return held, budget
@@ -925,12 +926,12 @@ def handling_finishes(X, day, open_rows):
                 d = X.route_parts[t, cat, k, j]
                 if d >= 0:
                     together *= part_chance(
-                        c, p.deliberation_gain, p.difficulty_weight, X.dept_success[d]
+                        c, p.deliberation_success_gain, p.difficulty_weight, X.dept_success[d]
                     )
         if kind == Joint.WHISTLE:
-            premium = p.whistle_premium
+            premium = p.whistle_coordination
         elif kind == Joint.MEDIATION:
-            premium = p.mediation_premium
+            premium = p.mediation_coordination
         else:
             premium = X.units[unit].premium
         if not works(s, together, premium):
@@ -941,7 +942,7 @@ def handling_finishes(X, day, open_rows):
                 closer = Closer.MEDIATION
             elif kind == Joint.WHISTLE:
                 closer = Closer.WHISTLE
-            elif unit == p.workstation:
+            elif unit == p.workstation_unit:
                 closer = Closer.WORKSTATION
             else:
                 closer = Closer.DEPARTMENT
@@ -949,7 +950,7 @@ def handling_finishes(X, day, open_rows):
         else:  # the next department, through the street office again
             c.state = State.QUEUED
             c.desk = Desk.STREET
-            c.due = day + p.forward_days
+            c.due = day + p.street_office_forward_days
 
 
 # ---------------------------------------------------------------- residents
@@ -962,7 +963,7 @@ def trust_spreads(X):
         h = X.signalled[i]
         for j in range(X.indptr[h], X.indptr[h + 1]):
             homes[X.indices[j]].heard += homes[h].signal
-    wom = X.params[0].word_of_mouth
+    wom = X.params[0].residents_word_of_mouth
     for i in range(1, n_sig + 1):  # every neighbour of a signalled household, once
         h = X.signalled[i]
         for j in range(X.indptr[h], X.indptr[h + 1]):
@@ -1012,16 +1013,16 @@ def residents_volunteer(X, boost, per_grid):
     (1 + contagion x share of its ties volunteering), by thinning; volunteers drift
     away, registered party members (双报到) stay. `per_grid` counts volunteers by grid."""
     s, p, homes = X.streams[Stream.RESIDENTS], X.params[0], X.homes
-    top = 1.0 + p.volunteer_contagion
-    cand = bernoulli_subset(s, homes.size, min(1.0, p.volunteer_rate * boost * top))
+    top = 1.0 + p.residents_volunteer_contagion
+    cand = bernoulli_subset(s, homes.size, min(1.0, p.residents_volunteer_rate * boost * top))
     keep = np.zeros(cand.size, dtype=np.bool_)
     for i in range(cand.size):
         h = cand[i]
-        pull = 1.0 + p.volunteer_contagion * share_volunteering(X, h)
+        pull = 1.0 + p.residents_volunteer_contagion * share_volunteering(X, h)
         keep[i] = uniform(s) < homes[h].trust * pull / top
     # each household is drawn with the dropout chance (geometric skips, no full pass);
     # a drawn volunteer who is not a party member stops
-    for h in bernoulli_subset(s, homes.size, p.volunteer_dropout):
+    for h in bernoulli_subset(s, homes.size, p.residents_volunteer_dropout):
         home = homes[h]
         if home.volunteer and not home.party_member:
             home.volunteer = False

@@ -52,34 +52,53 @@ class Lever(IntEnum):
 
 assert tuple(v.name.lower() for v in Lever) == LEVER_NAMES
 
-# The levers' switches and knobs the phases read, and the day state they keep.
+# The compiled records, named end to end: a setting is the field `<section>_<key>`
+# (`residents.voice`: `residents_voice`, `levers.whistle.coordination`: `whistle_coordination`).
+LEVER_MODULES = {
+    "whistle": whistle,
+    "workstation": workstation,
+    "mediation": mediation,
+    "cadres": cadres,
+    "deliberation": deliberation,
+    "social_forces": social_forces,
+    "mobilisation": mobilisation,
+    "paper_resolution": paper_resolution,
+    "campaign": campaign,
+}
+assert tuple(LEVER_MODULES) == LEVER_NAMES
+# What a lever module may declare (each module its own): its settings the kernels read
+# (`KNOBS`, `SHARED`) and their neutral values while it is off (`OFF`).
+LEVER_INTERFACE = ("KNOBS", "SHARED", "OFF")
+
+
+def lever_settings(kind: str) -> list[tuple[str, tuple[str, ...]]]:
+    """(`levers.<name>`, keys) of the levers whose module declares `kind`: KNOBS (read by
+    its own kernels, in `LEVERS`) or SHARED (read by the shared rules, in `PARAMS`)."""
+    return [(f"levers.{n}", getattr(m, kind)) for n, m in LEVER_MODULES.items() if hasattr(m, kind)]
+
+
+def _fields(sections) -> list[tuple[str, type]]:
+    return [f for section, keys in sections for f in core.setting_fields(section, keys)]
+
+
+# The scalars the shared rules read (`X.params[0]`).
+PARAMS = np.dtype(
+    core.DERIVED
+    + _fields(core.SETTINGS.items())
+    + _fields(lever_settings("SHARED"))
+    + core.DAY_STATE
+)
+# The levers' switches (`<lever>`: enabled), the knobs their kernels read, and the state
+# they keep from day to day (`L.on[0]`).
 LEVERS = np.dtype(
     [
-        ("mobilisation", np.bool_),
-        ("cadres", np.bool_),
-        ("deliberation", np.bool_),
-        ("whistle", np.bool_),
-        ("mediation", np.bool_),
+        (name, np.bool_)
+        for name in ("mobilisation", "cadres", "deliberation", "whistle", "mediation")
+    ]
+    + _fields(lever_settings("KNOBS"))
+    + [
         ("emergency", np.bool_),  # 战时: the shock window is open today
-        ("recruit", np.float64),  # mobilisation's multiplier on volunteering, at full strength
-        ("paper_rate", np.float64),
-        ("online_detection", np.float64),
-        ("online_growth", np.float64),
-        ("emergency_factor", np.float64),
-        ("volunteer_hours", np.float64),
-        ("probe", np.float64),
-        ("case_share", np.float64),
-        ("visit_hours", np.float64),
-        ("visit_trust", np.float64),
-        ("bridge_acceptance", np.float64),
-        ("join", np.float64),
-        ("meeting_hours", np.float64),
-        ("after_bounces", np.int64),
-        ("multi_department", np.bool_),
-        ("whistle_acceptance", np.float64),
-        ("mediation_acceptance", np.float64),
-        ("sessions_per_day", np.float64),
-        ("hours_per_session", np.float64),
+        ("centre_sessions_per_day", np.float64),  # mediation's sessions, for this street's size
         ("centre_budget", np.float64),  # sessions the centre can still convene
         ("sessions", np.int64),  # sessions held so far
         ("whistles", np.int64),  # whistles blown so far
@@ -170,7 +189,7 @@ def begin_day(X, L, day):
         L.strength[k] = strength(L, k, day)
     s = L.strength
     if L.enabled[Lever.WORKSTATION]:
-        ws = X.params[0].workstation
+        ws = X.params[0].workstation_unit
         workstation.apply(
             X, L.members, ws, s[Lever.WORKSTATION] > 0, formed(L, Lever.WORKSTATION, day)
         )
@@ -183,7 +202,7 @@ def begin_day(X, L, day):
     ):
         mobilisation.start(X, L)
     deliberation.apply(X, s[Lever.DELIBERATION])
-    paper_resolution.apply(X, L.on[0].paper_rate, s[Lever.PAPER_RESOLUTION])
+    paper_resolution.apply(X, L.on[0].paper_resolution_rate, s[Lever.PAPER_RESOLUTION])
     emergency.apply(X, L, day)
     campaign.apply(X, L, day, s[Lever.CAMPAIGN])
 
@@ -257,7 +276,7 @@ def needs_are_found(X, L, day, open_rows):
         mobilisation.detect(X, L, day, open_rows, s[Lever.MOBILISATION])
     if s[Lever.CADRES] > 0.0:
         cadres.detect(X, L, day, open_rows, s[Lever.CADRES])
-    if X.params[0].gw_per_grid > 0:
+    if X.params[0].grid_workers_per_grid > 0:
         core.patrol(X, day, open_rows)
 
 
@@ -287,13 +306,15 @@ def helper_hours(X, L, kind):
     none before its lever starts, and as much as the reform has reached while it ramps."""
     s = L.strength
     if kind == Helper.VOLUNTEERS:
-        teams = L.on[0].volunteer_hours * L.volunteers * (s[Lever.MOBILISATION] > 0)
+        teams = L.on[0].mobilisation_volunteer_hours * L.volunteers * (s[Lever.MOBILISATION] > 0)
         return np.arange(X.grids.size), teams
     if kind == Helper.SOCIAL_FORCES:
         return L.community_of_grid, social_forces.today_hours(
             L.social_hours, s[Lever.SOCIAL_FORCES]
         )
-    return np.arange(X.grids.size), cadres.today_hours(L, s[Lever.CADRES]) * L.on[0].case_share
+    return np.arange(X.grids.size), cadres.today_hours(L, s[Lever.CADRES]) * L.on[
+        0
+    ].cadres_case_share
 
 
 @nb.njit(cache=True)
@@ -314,10 +335,10 @@ def the_street_routes_and_departments_handle(X, L, day, open_rows):
         cadres.bridge(X, L, rows, unit, p)
     core.silo_forward(X, day, rows, u, claimed, unit, p)
     if formed(L, Lever.MEDIATION, day):  # the centre's sessions accrue (a small street: < 1 a day)
-        spd = on.sessions_per_day
+        spd = on.centre_sessions_per_day
         on.centre_budget = min(max(1.0, spd), on.centre_budget + spd)
     held, on.centre_budget = core.departments_handle(
-        X, day, open_rows, on.centre_budget, on.hours_per_session
+        X, day, open_rows, on.centre_budget, on.mediation_hours_per_session
     )
     on.sessions += held
     core.handling_finishes(X, day, open_rows)
@@ -328,7 +349,9 @@ def residents_respond(X, L, day, open_rows):
     """Word of mouth moves trust along ties; residents volunteer; the day's books close.
     Returns the cases still open."""
     core.trust_spreads(X)
-    boost = 1.0 + (L.on[0].recruit - 1.0) * L.strength[Lever.MOBILISATION]  # 1 before it starts
+    boost = (
+        1.0 + (L.on[0].mobilisation_recruit - 1.0) * L.strength[Lever.MOBILISATION]
+    )  # 1 before it starts
     core.residents_volunteer(X, boost, L.volunteers)
     open_rows = core.end_of_day(X, open_rows)
     record(X, L, day)

@@ -95,6 +95,7 @@ class CoGovModel(mesa.Model):
         self.L = self._lever_view()
         self._view: core.Street | None = None
         self.pending = tuple(core.spreads(self.X, np.empty(0, dtype=np.int64)))  # none yet
+        day.record(self.X, self.L, 0)  # row 0 of the daily record: the street before day 1
         self._space = None
 
     # ------------------------------------------------------------ setup
@@ -214,54 +215,30 @@ class CoGovModel(mesa.Model):
         return len(self.units) - 1
 
     def _param_record(self) -> np.ndarray:
-        """The scalars the kernels read, as one record."""
-        p, r, gw, so, lv = (
-            self.params,
-            self.params.residents,
-            self.params.grid_workers,
-            self.params.street_office,
-            self._view_levers,
-        )
-        rec = np.zeros(1, dtype=core.PARAMS)
-        values = dict(
-            households=self.community.n,
-            workstation=self.workstation_unit,
-            voice=r.voice,
-            revoice=r.revoice,
-            severity_growth=r.severity_growth,
-            conflict_rate=r.conflict_rate,
-            conflict_spread=r.conflict_spread,
-            trust_learning=r.trust_learning,
-            word_of_mouth=r.word_of_mouth,
-            satisfaction_resolved=r.satisfaction_resolved,
-            satisfaction_late=r.satisfaction_late,
-            satisfaction_unresolved=r.satisfaction_unresolved,
-            topdown_satisfaction=r.topdown_satisfaction,
-            volunteer_rate=r.volunteer_rate,
-            volunteer_contagion=r.volunteer_contagion,
-            volunteer_dropout=r.volunteer_dropout,
-            difficulty_weight=p.difficulty.weight,
-            deliberation_gain=lv.deliberation.success_gain if lv.deliberation.enabled else 0.0,
-            meeting_days=lv.deliberation.meeting_days,
-            meeting_share=0.0,  # set each morning (day.begin_day)
-            paper_today=-1.0,
-            info_loss=so.info_loss,
-            max_bounces=so.max_bounces,
-            forward_days=so.forward_days,
-            gw_per_grid=gw.per_grid,
-            gw_detection=gw.detection,
-            gw_overload_detection=gw.overload_detection,
-            gw_success=gw.success,
-            gw_triage_hours=gw.triage_hours,
-            gw_need_first=gw.priority == "need_first",
-            whistle_premium=lv.whistle.coordination,
-            whistle_deadline=lv.whistle.deadline_days,
-            mediation_premium=lv.mediation.coordination,
-            mediation_wait=lv.mediation.wait_days,
-        )
-        for key, value in values.items():
-            rec[key] = value
+        """The scalars the shared rules read, as one record (`day.PARAMS`)."""
+        rec = np.zeros(1, dtype=day.PARAMS)
+        self._copy_settings(rec, core.SETTINGS.items())
+        self._copy_settings(rec, day.lever_settings("SHARED"))
+        rec["households"] = self.community.n
+        rec["workstation_unit"] = self.workstation_unit
+        rec["grid_workers_need_first"] = self.params.grid_workers.priority == "need_first"
+        rec["meeting_share"] = 0.0  # set each morning (day.begin_day)
+        rec["paper_today"] = -1.0
         return rec
+
+    def _copy_settings(self, rec: np.ndarray, sections) -> None:
+        """Each setting into its field `<section>_<key>`. Levers' settings are those in
+        force (`_view_levers`); a lever that is off gives a setting its module's `OFF`
+        value where it names one (the neutral value)."""
+        for section, keys in sections:
+            lever = section.removeprefix("levers.")
+            if lever != section:
+                where = getattr(self._view_levers, lever)
+                off = {} if where.enabled else getattr(day.LEVER_MODULES[lever], "OFF", {})
+            else:
+                where, off = getattr(self.params, section), {}
+            for key in keys:
+                rec[f"{lever}_{key}"] = off.get(key, getattr(where, key))
 
     @property
     def space(self):
@@ -271,8 +248,15 @@ class CoGovModel(mesa.Model):
 
             self._space = Network(self.community.graph, layout=None, random=self.random)
             for i in range(self.community.n):
-                Resident(self, i, self._space._cells[i])
+                Resident(self, i, self._space[i])
         return self._space
+
+    @property
+    def agents_by_type(self):
+        """Mesa's agents by class. Residents (`Resident`: views on the population arrays)
+        are made on first asking, with the network they live on (`space`)."""
+        _ = self.space
+        return super().agents_by_type
 
     # ------------------------------------------------------------ the kernels' view
     @property
@@ -366,36 +350,8 @@ class CoGovModel(mesa.Model):
         on = np.zeros(1, dtype=day.LEVERS)
         for name in ("mobilisation", "cadres", "deliberation", "whistle", "mediation"):
             on[name] = getattr(self.params.levers, name).enabled
-        mob, cad, dl, wh, med = (
-            lv.mobilisation,
-            lv.cadres,
-            lv.deliberation,
-            lv.whistle,
-            lv.mediation,
-        )
-        knobs = dict(
-            recruit=mob.recruit if mob.enabled else 1.0,
-            paper_rate=lv.paper_resolution.rate,
-            online_detection=mob.online_detection,
-            online_growth=mob.online_growth,
-            emergency_factor=mob.emergency_factor,
-            volunteer_hours=mob.volunteer_hours,
-            probe=cad.probe,
-            case_share=cad.case_share,
-            visit_hours=cad.visit_hours,
-            visit_trust=cad.visit_trust,
-            bridge_acceptance=cad.bridge_acceptance,
-            join=dl.join,
-            meeting_hours=dl.meeting_hours,
-            after_bounces=wh.after_bounces,
-            multi_department=wh.multi_department,
-            whistle_acceptance=wh.acceptance,
-            mediation_acceptance=med.acceptance,
-            sessions_per_day=self.governance_centre.sessions_per_day,
-            hours_per_session=self.governance_centre.hours_per_session,
-        )
-        for key, value in knobs.items():
-            on[key] = value
+        self._copy_settings(on, day.lever_settings("KNOBS"))
+        on["centre_sessions_per_day"] = self.governance_centre.sessions_per_day
         shock, camp = built.get("EmergencyShock"), built.get("CampaignLever")
         on["emergency_start"], on["emergency_end"] = shock.window() if shock else (0, 0)
         on["campaign_category"] = camp.category if camp else -1
@@ -443,14 +399,14 @@ class CoGovModel(mesa.Model):
             cadre_hours=cad_x.paired_hours if cad_x else np.zeros(n_grids),
             bridge=cad_x.bridge if cad_x else np.zeros((0, 0), bool),
             visited=np.zeros(n, bool) if cad_x else none_b,
-            eligible=built["MediationLever"].eligible if med.enabled else none_b,
+            eligible=built["MediationLever"].eligible if lv.mediation.enabled else none_b,
             community_of_grid=sf_x.community_of_grid if sf_x else none_i,
             social_hours=sf_x.hours if sf_x else none_f,
             daily=np.zeros((self.params.days + 1, len(day.DAILY))),
         )
 
     # ------------------------------------------------------------ reforms while running
-    DAY_STATE = ("pooled", "meeting_share", "paper_today")  # param fields set each morning
+    DAY_STATE = tuple(name for name, _ in core.DAY_STATE)  # param fields set each morning
     LEVER_STATE = ("emergency", "centre_budget", "sessions", "whistles")  # kept in `L.on`
 
     def reform(self, lever: str, **changes) -> None:
@@ -547,7 +503,7 @@ class CoGovModel(mesa.Model):
     def _refresh_view(self) -> None:
         """The compiled view (`param_table`, `L`) from the settings now, keeping the state."""
         rec = self._param_record()
-        for name in core.PARAMS.names:
+        for name in day.PARAMS.names:
             if name not in self.DAY_STATE:
                 self.param_table[name] = rec[name]
         old, new = self.L, self._lever_view()

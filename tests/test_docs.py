@@ -389,13 +389,14 @@ def vocabulary() -> frozenset[str]:
     functions), attributes of its instances, scenario settings and their allowed values,
     metrics and daily columns, levers, random streams, actors, the default departments
     and categories, bundled scenarios, notebooks and the command line's placeholders."""
-    from sim import core
+    from sim import core, day
     from sim.cli import build_parser
     from sim.commands import schema
     from sim.params import default_data
 
     names = set(sim_names()) | set(metric_names()) | set(sim.LEVER_NAMES)
     names |= set(core.STREAMS) | set(core.ACTORS) | set(core.TALLY)
+    names |= set(day.PARAMS.names) | set(day.LEVERS.names)  # the compiled records' fields
     names |= {p.rsplit(".", 1)[-1].removesuffix("[]") for p in settings_paths()}
     data = default_data()
     names |= {x.name for x in (*data["departments"], *data["categories"])}

@@ -4,7 +4,9 @@ import ast
 
 import networkx as nx
 
+import sim
 from sim import jit
+from sim.params import CommunityParams
 
 
 def test_prose_edits_do_not_change_the_kernel_hash():
@@ -145,8 +147,10 @@ def test_no_two_constants_share_a_name():
                 if n.isupper() and len(n) > 1:
                     seen.setdefault(n, []).append(m)
     model = CORE | {m for m in _modules() if m.startswith("sim.levers.")}
+    from sim.day import LEVER_INTERFACE  # one declaration per lever module, by design
+
     twice = {n: ms for n, ms in seen.items() if len([x for x in ms if x in model]) > 1}
-    assert not twice, twice
+    assert not set(twice) - set(LEVER_INTERFACE), twice
 
 
 def test_enum_codes_match_their_names():
@@ -171,3 +175,41 @@ def test_dashboard_and_figures_give_a_lever_one_name():
         assert zh in lever["name"]["zh"] and en.lower() in lever["name"]["en"].lower(), name
     assert i18n.ACTOR_NAMES["social_forces"]["zh"] == labels.LEVERS["social_forces"][0]
     assert i18n.CLOSERS["SOCIAL_FORCES"]["zh"] == labels.LEVERS["social_forces"][0]
+
+
+def test_a_setting_keeps_its_name_down_to_the_kernels():
+    """A setting the compiled code reads is the field `<section>_<key>` of its record and
+    holds the scenario's value (a lever that is off: its module's neutral `OFF`); a kernel
+    reads every such field; the other fields are declared as derived or as state."""
+    from sim import core, day
+    from sim.model import CoGovModel
+
+    p = sim.chorus(community=CommunityParams(residents=400, communities=1), days=2)
+    m = CoGovModel(p, seed=0)
+    kernels = "".join(
+        f.read_text(encoding="utf-8")
+        for f in [PACKAGE / "core.py", PACKAGE / "day.py", *(PACKAGE / "levers").glob("*.py")]
+    )
+    for record, sections, extra in (
+        (m.param_table[0], [*core.SETTINGS.items(), *day.lever_settings("SHARED")],
+         {n for n, _ in core.DERIVED + core.DAY_STATE}),
+        (m.L.on[0], day.lever_settings("KNOBS"), None),
+    ):  # fmt: skip
+        named = set()
+        for section, keys in sections:
+            where, lever = p, section.removeprefix("levers.")
+            for part in section.split("."):
+                where = getattr(where, part)
+            off = (
+                {}
+                if getattr(where, "enabled", True)
+                else getattr(day.LEVER_MODULES[lever], "OFF", {})
+            )
+            for key in keys:
+                field = f"{lever}_{key}"
+                assert record[field] == off.get(key, getattr(where, key)), field
+                assert f".{field}" in kernels, f"no kernel reads {field}"
+                named.add(field)
+        if extra is not None:
+            assert set(record.dtype.names) == named | extra
+    assert not set(day.PARAMS.names) & set(day.LEVERS.names)

@@ -282,3 +282,22 @@ def test_local_workers_stay_warm_between_batches():
         assert local_pool(1) is not pool  # another size: a fresh pool
     finally:
         close_pool()
+
+
+def test_every_actor_is_a_mesa_agent_residents_as_views(chorus_small):
+    from sim.agents import Cadre, Department, GridWorker, Resident, StreetOffice
+
+    m = CoGovModel(chorus_small.model_copy(update={"days": 20}), seed=3)
+    m.run()
+    by_type = m.agents_by_type  # residents are made on this first asking
+    homes = by_type[Resident]
+    assert len(homes) == m.community.n
+    assert len(by_type[GridWorker]) == m.community.n_grids * m.params.grid_workers.per_grid
+    assert len(by_type[Department]) == len(m.params.departments)
+    assert len(by_type[StreetOffice]) == 1 and len(by_type[Cadre]) > 0
+    # a view: the resident reads the population arrays as they are now
+    one = next(iter(homes))
+    assert one.trust == m.residents.trust[one.index]
+    m.residents.trust[one.index] = 0.123
+    assert one.trust == 0.123
+    assert one.grid == m.community.grid[one.index]

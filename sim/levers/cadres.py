@@ -15,6 +15,10 @@ from sim.agents import Cadre, hours_by
 from sim.cases import Channel, State
 from sim.rng import below, uniform
 
+# Settings the compiled code reads, by their scenario-file keys: `L.on[0].<lever>_<key>`
+# in this lever's kernels (KNOBS), `X.params[0].<lever>_<key>` in sim/core.py (SHARED).
+KNOBS = ("probe", "case_share", "visit_hours", "visit_trust", "bridge_acceptance")
+
 
 def _apportion(n: int, weights: np.ndarray) -> np.ndarray:
     """Home organ of each of n cadres, in proportion to the organs' hours (largest remainder)."""
@@ -31,7 +35,7 @@ def today_hours(L, strength):
     """Each grid's cadre-hours today: as many cadres as the reform has sent so far
     (`strength`), more in an emergency (战时) with mobilisation on."""
     on = L.on[0]
-    factor = on.emergency_factor if on.emergency and on.mobilisation else 1.0
+    factor = on.mobilisation_emergency_factor if on.emergency and on.mobilisation else 1.0
     return L.cadre_hours * factor * strength
 
 
@@ -50,17 +54,17 @@ def detect(X, L, day, open_rows, strength):
     X.hours[core.H_CADRE] += hours.sum()  # every cadre hour of the day, counted once here
     for r in open_rows:  # 探头: each cadre-hour in the grid is a chance to notice
         c = X.book[r]
-        if c.state == State.LATENT and uniform(s) < 1.0 - (1.0 - on.probe) ** hours[c.grid]:
+        if c.state == State.LATENT and uniform(s) < 1.0 - (1.0 - on.cadres_probe) ** hours[c.grid]:
             core.take_in(X, day, r, Channel.PROBE)
     visited = L.visited
     seen = np.empty(0, dtype=np.int64)
-    visits = np.floor(hours * (1.0 - on.case_share) / on.visit_hours).astype(np.int64)
+    visits = np.floor(hours * (1.0 - on.cadres_case_share) / on.cadres_visit_hours).astype(np.int64)
     seen = np.empty(visits.sum(), dtype=np.int64)
     k = 0
     for g in range(visits.size):  # 入户: households of the grid, drawn with replacement
         for _ in range(visits[g]):
             h = X.members[X.grids[g].start + below(s, X.grids[g].count)]
-            X.homes[h].trust += on.visit_trust * (1.0 - X.homes[h].trust)
+            X.homes[h].trust += on.cadres_visit_trust * (1.0 - X.homes[h].trust)
             visited[h] = True
             seen[k] = h
             k += 1
@@ -83,7 +87,7 @@ def bridge(X, L, rows, unit, p):
     `bridge_acceptance`, a named override)."""
     for i in range(rows.size):
         if L.bridge[X.book[rows[i]].grid, unit[i]]:
-            p[i] = max(p[i], L.on[0].bridge_acceptance)
+            p[i] = max(p[i], L.on[0].cadres_bridge_acceptance)
 
 
 class CadresLever:

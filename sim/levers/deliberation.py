@@ -15,6 +15,12 @@ from sim import core
 from sim.cases import Desk, State
 from sim.rng import uniform
 
+# Settings the compiled code reads, by their scenario-file keys: `L.on[0].<lever>_<key>`
+# in this lever's kernels (KNOBS), `X.params[0].<lever>_<key>` in sim/core.py (SHARED).
+KNOBS = ("join", "meeting_hours")
+SHARED = ("success_gain", "meeting_days")
+OFF = {"success_gain": 0.0}  # no deliberated case gains while it is off
+
 
 @nb.njit(cache=True)
 def apply(X, strength):
@@ -36,15 +42,15 @@ def meet(X, L, day, open_rows):
         came = 0
         for j in range(c.others_n):
             h = X.others[c.others_start + j]
-            if uniform(s) < on.join * X.homes[h].trust:
+            if uniform(s) < on.deliberation_join * X.homes[h].trust:
                 came += 1
                 X.homes[h].participated = True
         X.homes[c.resident].participated = True
         c.deliberated = came / c.others_n if c.others_n > 0 else 0.0
         c.desk = Desk.GRID
-        X.grids[c.grid].debt += on.meeting_hours
-        X.hours[core.H_GRID] += on.meeting_hours
-        X.hours[core.H_RESIDENTS] += on.meeting_hours * (1 + came)
+        X.grids[c.grid].debt += on.deliberation_meeting_hours
+        X.hours[core.H_GRID] += on.deliberation_meeting_hours
+        X.hours[core.H_RESIDENTS] += on.deliberation_meeting_hours * (1 + came)
 
 
 class DeliberationLever:

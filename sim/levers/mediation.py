@@ -10,6 +10,11 @@ import numpy as np
 from sim import core
 from sim.cases import Joint
 
+# Settings the compiled code reads, by their scenario-file keys: `L.on[0].<lever>_<key>`
+# in this lever's kernels (KNOBS), `X.params[0].<lever>_<key>` in sim/core.py (SHARED).
+KNOBS = ("acceptance", "hours_per_session")
+SHARED = ("coordination", "wait_days")
+
 
 @nb.njit(cache=True)
 def route(X, L, day, rows, u, claimed, strength):

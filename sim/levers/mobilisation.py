@@ -16,6 +16,11 @@ from sim import core
 from sim.cases import Channel, State
 from sim.rng import bernoulli_subset, setup_rng, uniform
 
+# Settings the compiled code reads, by their scenario-file keys: `L.on[0].<lever>_<key>`
+# in this lever's kernels (KNOBS), `X.params[0].<lever>_<key>` in sim/core.py (SHARED).
+KNOBS = ("recruit", "online_detection", "online_growth", "emergency_factor", "volunteer_hours")
+OFF = {"recruit": 1.0}  # volunteering as in solo while it is off
+
 
 @nb.njit(cache=True)
 def join(indptr, indices, member, hears, h):
@@ -43,10 +48,14 @@ def detect(X, L, day, open_rows, strength):
     share of its ties already in it, by thinning), then surfaces silent needs it hears
     (as often as the reform has reached: `strength`)."""
     s, on = X.streams[core.Stream.MOBILISATION], L.on[0]
-    for h in bernoulli_subset(s, L.member.size, on.online_growth):
+    for h in bernoulli_subset(s, L.member.size, on.mobilisation_online_growth):
         if uniform(s) < core.share_tied(X, h, L.member) and not L.member[h]:
             join(X.indptr, X.indices, L.member, L.hears, h)
-    p = on.online_detection * strength * (on.emergency_factor if on.emergency else 1.0)
+    p = (
+        on.mobilisation_online_detection
+        * strength
+        * (on.mobilisation_emergency_factor if on.emergency else 1.0)
+    )
     p = min(1.0, p)
     for r in open_rows:
         c = X.book[r]

@@ -7,6 +7,10 @@ day's rate (x strength while it ramps up; off before `start_day`)."""
 
 import numba as nb
 
+# Settings the compiled code reads, by their scenario-file keys: `L.on[0].<lever>_<key>`
+# in this lever's kernels (KNOBS), `X.params[0].<lever>_<key>` in sim/core.py (SHARED).
+KNOBS = ("rate",)
+
 
 @nb.njit(cache=True)
 def apply(X, rate, strength):

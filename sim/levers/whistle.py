@@ -9,6 +9,11 @@ import numba as nb
 from sim import core
 from sim.cases import Joint
 
+# Settings the compiled code reads, by their scenario-file keys: `L.on[0].<lever>_<key>`
+# in this lever's kernels (KNOBS), `X.params[0].<lever>_<key>` in sim/core.py (SHARED).
+KNOBS = ("after_bounces", "multi_department", "acceptance")
+SHARED = ("coordination", "deadline_days")
+
 
 @nb.njit(cache=True)
 def route(X, L, day, rows, u, claimed, strength):
@@ -22,7 +27,9 @@ def route(X, L, day, rows, u, claimed, strength):
         r = rows[i]
         c = X.book[r]
         remaining = X.route_len[c.table, c.category] - c.route_pos
-        eligible = c.bounces >= on.after_bounces or (on.multi_department and remaining >= 2)
+        eligible = c.bounces >= on.whistle_after_bounces or (
+            on.whistle_multi_department and remaining >= 2
+        )
         if eligible and core.takes_share(r, strength):
             claimed[i] = True
             blown += 1
