@@ -146,52 +146,9 @@ def daily_frame(rows: np.ndarray, households: int) -> pd.DataFrame:
 
 
 def summary(m) -> dict:
-    """One run's headline figures (and the counts behind them)."""
-    t, b = m.tally, m.book
-    n = b.n
-    state = b.state[:n]
-    res = state == State.RESOLVED
-    days = (b.closed[:n] - b.arisen[:n])[res]
-    deadline = m.cat_deadline[b.category[:n][res]]
-    on_time = (b.closed[:n] - b.taken_in[:n])[res] <= deadline
-    taken = t.total_taken_in
-    counts = np.bincount(state, minlength=len(State))
-    out = {
-        "resolution_rate": _ratio(t.resolved, taken),
-        "reported_resolution_rate": _ratio(t.reported_resolved, taken),
-        "needs_met_rate": _ratio(t.resolved, t.arisen),
-        "satisfaction_rate": _ratio(t.satisfied, t.closed_or_lost),
-        "detection_rate": _ratio(t.detected, t.silent),
-        "mean_days_to_resolve": float(days.mean()) if days.size else float("nan"),
-        "median_days_to_resolve": float(np.median(days)) if days.size else float("nan"),
-        "on_time_rate": _ratio(on_time.sum(), res.sum()),
-        "bounces_per_case": _ratio(t.bounces, taken),
-        "handoffs_per_case": _ratio(int(b.handoffs[:n].sum()), taken),
-        "lost_cases": t.lost,
-        "backlog": int(counts[State.QUEUED] + counts[State.IN_HANDLING]),
-        "latent_at_end": int(counts[State.LATENT]),
-        "conflicts": t.conflicts,
-        "spread_disputes": t.spread,
-        "duplicate_reports": t.duplicate_reports,
-        "mean_trust": float(m.residents.trust.mean()),
-        "participation_rate": float(m.residents.participated.mean()),
-        "overload_days": t.overload_days,
-        "staff_hours": t.staff_hours,
-        "total_hours": t.total_hours,
-        **{f"hours_{a}": h for a, h in t.hours.items()},
-        "resolutions_per_100_staff_hours": _ratio(100 * t.resolved, t.staff_hours),
-        "resolutions_per_100_total_hours": _ratio(100 * t.resolved, t.total_hours),
-        "arisen": t.arisen,
-        "taken_in": taken,
-        "voiced": int(t.taken_in[Channel.VOICED]),
-        "detected": t.detected,
-        "resolved": t.resolved,
-        "closed_unresolved": t.closed_unresolved,
-        "lost": t.lost,
-        "open": int(counts[: State.IN_HANDLING + 1].sum()),
-        "days": m.day,
-    }
-    return out
+    """One run's headline figures (and the counts behind them): the window of the whole
+    run, so that a figure has one definition (`window`)."""
+    return window(m, 0, m.day)
 
 
 # ---------------------------------------------------------------- a window of days
@@ -224,9 +181,10 @@ WINDOW_BASIS = {
 
 def window(m, first: int, last: int) -> dict:
     """Every summary figure for the window [first, last) of elapsed days, i.e. days
-    first+1 ... last (day 1 is the first day); [0, days) is the whole run, and gives
-    exactly `summary`. Which cases each figure counts: `WINDOW_BASIS`."""
-    if not 0 <= first < last <= m.day:
+    first+1 ... last (day 1 is the first day); [0, days) is the whole run (`summary`),
+    [0, 0) the street before its first day. Which cases each figure counts:
+    `WINDOW_BASIS`."""
+    if not (0 <= first < last <= m.day or first == last == m.day == 0):
         raise ValueError(f"period [{first}, {last}): needs 0 <= first < last <= {m.day} (days run)")
     b = m.book
     n = b.n
@@ -248,12 +206,14 @@ def window(m, first: int, last: int) -> dict:
     on_time = (closed - taken_day)[resolved_in] <= deadline
     detect = np.isin(channel, [Channel.PATROL, Channel.PROBE, Channel.VISIT, Channel.ONLINE])
     voiced_on_arrival = (channel == Channel.VOICED) & (taken_day == arisen)
-    d = m.daily  # the daily record: levels at the last day, sums and differences of totals
-    at = d.iloc[last - 1]
-    before = d.iloc[first - 1] if first > 0 else None
+    # the daily record (row 0: before the first day): levels at the last day, sums and
+    # differences of totals
+    rows = m.L.daily[: m.day + 1]
+    at = _Columns(zip(day.DAILY, rows[last], strict=True))  # as the daily series has them
+    before = _Columns(zip(day.DAILY, rows[first], strict=True))
 
     def over(col):
-        return float(at[col] - (before[col] if before is not None else 0.0))
+        return float(at[col] - before[col])
 
     hours = {a: over(f"hours_{a}") for a in ACTORS}
     staff, total = sum(hours[a] for a in STAFF), sum(hours.values())
@@ -273,14 +233,14 @@ def window(m, first: int, last: int) -> dict:
         "bounces_per_case": _ratio(int(b.bounces[:n][taken].sum()), n_taken),
         "handoffs_per_case": _ratio(int(b.handoffs[:n][taken].sum()), n_taken),
         "lost_cases": int((ended & (state == State.LOST)).sum()),
-        "backlog": int(at["backlog"]),
-        "latent_at_end": int(at["latent"]),
+        "backlog": int(at.backlog),
+        "latent_at_end": int(at.latent),
         "conflicts": int((taken & (channel == Channel.CONFLICT)).sum()),
         "spread_disputes": int((born & b.spread[:n]).sum()),
         "duplicate_reports": int(np.maximum(b.reports[:n][taken].astype(np.int64) - 1, 0).sum()),
-        "mean_trust": float(at["mean_trust"]),
-        "participation_rate": float(at["participation_rate"]),
-        "overload_days": int(d["overloaded_grids"].iloc[first:last].sum()),
+        "mean_trust": float(at.mean_trust),
+        "participation_rate": float(DAILY_REPORTERS["participation_rate"](at, m.community.n)),
+        "overload_days": int(rows[first + 1 : last + 1, day.D.overloaded_grids].sum()),
         "staff_hours": staff,
         "total_hours": total,
         **{f"hours_{a}": h for a, h in hours.items()},
@@ -293,7 +253,7 @@ def window(m, first: int, last: int) -> dict:
         "resolved": resolved,
         "closed_unresolved": int((ended & (state == State.CLOSED_UNRESOLVED)).sum()),
         "lost": int((ended & (state == State.LOST)).sum()),
-        "open": int(at["open"]),
+        "open": int(DAILY_REPORTERS["open"](at)),
         "days": last - first,
     }
     return out
