@@ -65,6 +65,7 @@ class Closer(IntEnum):
     CADRE = 7
     SOCIAL_FORCES = 8
     VOLUNTEERS = 9
+    OTHER = 10  # an actor of your own (sim/actors.py)
 
 
 _COLUMNS: dict[str, type] = {

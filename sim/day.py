@@ -156,6 +156,12 @@ class Levers(NamedTuple):
     daily: np.ndarray  # [day, DAILY]: the reporters
 
 
+# The phases of the day, in order (`CoGovModel.step`); your actors act after one of them.
+PHASES = (
+    "begin_day", "needs_arise", "residents_voice", "needs_are_found", "the_grid_settles",
+    "the_street_routes_and_departments_handle", "residents_respond",
+)  # fmt: skip
+
 NEVER = 1 << 62  # the end of a lever nobody has switched off
 
 

@@ -18,13 +18,15 @@ import numpy as np
 from sim import community as community_mod
 from sim import core, day
 from sim.agents import Department, GovernanceCentre, GridWorker, Resident, StreetOffice
-from sim.cases import CaseBook, Desk, State
+from sim.cases import CaseBook, Closer, Desk, State
+from sim.difficulty import chance
 from sim.levers import ORDER, RETRY_CHAIN, build_levers
 from sim.metrics import Tally, daily_columns, daily_frame
 from sim.params import LEVER_NAMES, Scenario
 from sim.rng import seed_streams, setup_rng
 
 DAILY_KEY = 1000  # spawn keys of the daily streams start here
+ACTOR_DESKS = ("grid", "street")  # where your actors may take a waiting case
 # Settings a lever is built around: they cannot change while running (`CoGovModel.reform`).
 BUILT_AROUND = {
     "workstation": ("departments",),
@@ -97,6 +99,7 @@ class CoGovModel(mesa.Model):
         self.pending = tuple(core.spreads(self.X, np.empty(0, dtype=np.int64)))  # none yet
         day.record(self.X, self.L, 0)  # row 0 of the daily record: the street before day 1
         self._space = None
+        self._actors: dict[str, list] = {}  # phase -> your actors (`add_actor`)
 
     # ------------------------------------------------------------ setup
     def _setup_categories(self):
@@ -308,17 +311,97 @@ class CoGovModel(mesa.Model):
 
     # ------------------------------------------------------------ the day
     def step(self) -> None:
-        """One day, in the article's order; each phase is compiled (`sim/day.py`)."""
+        """One day, in the article's order; each phase is compiled (`sim/day.py`). Your
+        actors act after the phase they were added at (`add_actor`)."""
         self.day = d = self.steps
         self.make_room(1)
-        X, L = self.X, self.L
+        X, L, act = self.X, self.L, self._act
         day.begin_day(X, L, d)  # an emergency, a campaign
+        act("begin_day")
         self.open = day.needs_arise(X, L, d, self.open, self.pending)
+        act("needs_arise")
         self.pending = day.residents_voice(X, L, d, self.open)  # disputes that spread
+        act("residents_voice")
         day.needs_are_found(X, L, d, self.open)
+        act("needs_are_found")
         day.the_grid_settles(X, L, d, self.open)
+        act("the_grid_settles")
         day.the_street_routes_and_departments_handle(X, L, d, self.open)
+        act("the_street_routes_and_departments_handle")
         self.open = day.residents_respond(X, L, d, self.open)
+        act("residents_respond")
+
+    # ------------------------------------------------------------ your own actors
+    def add_actor(self, agent, after: str) -> None:
+        """Have `agent.step()` act once a day after phase `after` (`day.PHASES`); it
+        reads and changes cases through `open_cases`, `case`, `case_chance` and
+        `close_case` (`sim/actors.py`)."""
+        if after not in day.PHASES:
+            raise ValueError(
+                f"after: {after!r} is not a phase; choose from {', '.join(day.PHASES)}"
+            )
+        if not isinstance(agent, mesa.Agent) or agent.model is not self:
+            raise ValueError("agent: must be a Mesa agent made with this model")
+        if not callable(getattr(agent, "step", None)):
+            raise ValueError(f"agent: {type(agent).__name__} has no step() to act with")
+        self._actors.setdefault(after, []).append(agent)
+
+    def _act(self, phase: str) -> None:
+        for agent in self._actors.get(phase, ()):
+            agent.step()
+
+    def _category(self, name: str) -> int:
+        names = [c.name for c in self.params.categories]
+        if name not in names:
+            raise ValueError(f"category: {name!r} is not one; choose from {', '.join(names)}")
+        return names.index(name)
+
+    def open_cases(self, category: str | None = None, desk: str = "grid") -> np.ndarray:
+        """Rows of the cases waiting at `desk` (`grid`: the grid worker's queue, or
+        `street`: the street office's, to be routed), of one category if given."""
+        if desk not in ACTOR_DESKS:
+            raise ValueError(f"desk: {desk!r}; choose from {', '.join(ACTOR_DESKS)}")
+        rows = self.rows(Desk[desk.upper()])
+        if category is not None:
+            rows = rows[self.book.category[rows] == self._category(category)]
+        return rows
+
+    def case(self, row: int) -> dict:
+        """What an actor may know of a case: category, grid, household, severity, the
+        days since it was taken in, its bounces and where it is."""
+        c = self.book.data[self._row(row)]
+        return {
+            "category": self.params.categories[int(c["category"])].name,
+            "grid": int(c["grid"]),
+            "resident": int(c["resident"]),
+            "severity": float(c["severity"]),
+            "days_open": self.day - int(c["taken_in"]) if c["taken_in"] >= 0 else 0,
+            "bounces": int(c["bounces"]),
+            "state": State(int(c["state"])).name.lower(),
+            "desk": Desk(int(c["desk"])).name.lower(),
+        }
+
+    def case_chance(self, row: int, success: float) -> float:
+        """The chance that a handler with typical success `success` settles this case,
+        given its difficulty, as for every handler (`sim/difficulty.py`)."""
+        if not 0.0 <= success <= 1.0:
+            raise ValueError(f"success: {success!r} must be in [0, 1]")
+        z = float(self.book.difficulty[self._row(row)])
+        return float(chance(float(success), z, self.params.difficulty.weight))
+
+    def close_case(self, row: int, resolved: bool) -> None:
+        """Close a case waiting at the grid or street desk with its true outcome; the
+        resident's satisfaction and trust follow as for any closer (`Closer.OTHER`)."""
+        r = self._row(row)
+        b = self.book
+        if b.state[r] != State.QUEUED or Desk(int(b.desk[r])).name.lower() not in ACTOR_DESKS:
+            raise ValueError(f"row {r}: not waiting at the grid or street desk ({self.case(r)})")
+        core.close(self.X, self.day, r, bool(resolved), int(Closer.OTHER))
+
+    def _row(self, row) -> int:
+        if not 0 <= int(row) < self.book.n:
+            raise ValueError(f"row {row!r}: no such case (the book holds {self.book.n})")
+        return int(row)
 
     def make_room(self, days: int) -> None:
         """Room in the case book for `days` of arrivals (far into the Poisson tail, at the
@@ -518,6 +601,10 @@ class CoGovModel(mesa.Model):
         same phases as `step`, in the same order, with the same results, without coming
         back to Python each day."""
         left = days if days is not None else self.params.days
+        if self._actors:  # day by day, through Mesa's step: your actors act inside the day
+            for _ in range(left):
+                self.step()
+            return
         while left > 0:
             self.make_room(left)
             first = self.steps + 1

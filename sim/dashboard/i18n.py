@@ -205,6 +205,7 @@ CLOSERS: dict[str, dict[str, str]] = {
     "MEDIATION": {"en": "centre (1+N)", "zh": "综治中心(1+N)"},
     "WHISTLE": {"en": "whistle session", "zh": "吹哨报到"},
     "STREET_OFFICE": {"en": "street office (gave up)", "zh": "街道(推诿后结案)"},
+    "OTHER": {"en": "another actor", "zh": "其他主体"},
 }
 
 # Hours by actor (sim.core.ACTORS).

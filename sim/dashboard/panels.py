@@ -35,6 +35,7 @@ CLOSER_COLOURS = {
     "MEDIATION": "#8e44ad",
     "WHISTLE": "#e84393",
     "STREET_OFFICE": "#a1887f",
+    "OTHER": "#78909c",  # an actor of your own
 }
 ACTOR_COLOURS = dict(
     zip(
