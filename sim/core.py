@@ -22,7 +22,7 @@ from typing import NamedTuple
 import numba as nb
 import numpy as np
 
-from sim.cases import Channel, Closer, Desk, Joint, State
+from sim.cases import Channel, Closer, Desk, State
 from sim.difficulty import chance
 from sim.params import Scenario
 from sim.rng import below, bernoulli_subset, normal, poisson, uniform
@@ -142,6 +142,17 @@ UNIT_ROW = np.dtype(  # a department, or the workstation
         ("priority", np.int64),  # 0 fifo, 1 counted first, 2 need first
     ]
 )
+# A joint body (吹哨报到, 1+N 联动调解): one row per `Joint` kind, filled from the module
+# of the lever that convenes it (its `JOINT`), so the shared rules name no lever.
+JOINT_BODY = np.dtype(
+    [
+        ("premium", np.float64),  # the coordination premium its sessions carry
+        ("closer", np.int64),  # who closes the cases it ends (`Closer`)
+        ("horizon", np.int64),  # days within which every unit must be free to sit
+        ("capped", np.bool_),  # a session lasts at most the horizon (报到 by the deadline)
+        ("centre", np.bool_),  # it spends the governance centre's sessions
+    ]
+)
 GRID_ROW = np.dtype(
     [
         ("hours", np.float64),
@@ -223,6 +234,7 @@ class Street(NamedTuple):
     indptr: np.ndarray  # the graph's ties (CSR)
     indices: np.ndarray
     members: np.ndarray  # households sorted by grid
+    joints: np.ndarray  # JOINT_BODY records, by `Joint` kind
 
 
 # ---------------------------------------------------------------- shared helpers
@@ -825,15 +837,13 @@ def handle_joint(X, day, rows, left, daily_hours, budget, centre_hours):
     slowest. A unit books a session ahead, borrowing from coming days, as long as it is
     free within the horizon (the whistle's deadline: 报到; the centre's booking window).
     Returns the sessions held and the sessions the centre has left."""
-    p = X.params[0]
     held = 0
     for r in rows:
         c = X.book[r]
-        t, cat, pos, kind = c.table, c.category, c.route_pos, c.joint
-        mediated = kind == Joint.MEDIATION
-        if mediated and budget < 1.0:
+        t, cat, pos, body = c.table, c.category, c.route_pos, X.joints[c.joint]
+        if body.centre and budget < 1.0:
             continue
-        horizon = p.mediation_wait_days if mediated else p.whistle_deadline_days
+        horizon = body.horizon
         end = X.route_len[t, cat]
         wait = 0.0
         for k in range(pos, end):
@@ -848,12 +858,12 @@ def handle_joint(X, day, rows, left, daily_hours, budget, centre_hours):
             left[X.units[X.route[t, cat, k]].pool] -= X.step_hours[t, cat, k]
             X.hours[H_DEPARTMENT] += X.step_hours[t, cat, k]
             days = max(days, X.step_days[t, cat, k])
-        if mediated:
+        if body.centre:
             budget -= 1.0
             held += 1
             X.hours[H_CENTRE] += centre_hours
-        else:
-            days = min(days, p.whistle_deadline_days)
+        if body.capped:
+            days = min(days, horizon)
         c.state = State.IN_HANDLING
         c.due = day + math.ceil(wait) + days
     return held, budget
@@ -928,20 +938,13 @@ def handling_finishes(X, day, open_rows):
                     together *= part_chance(
                         c, p.deliberation_success_gain, p.difficulty_weight, X.dept_success[d]
                     )
-        if kind == Joint.WHISTLE:
-            premium = p.whistle_coordination
-        elif kind == Joint.MEDIATION:
-            premium = p.mediation_coordination
-        else:
-            premium = X.units[unit].premium
+        premium = X.joints[kind].premium if kind > 0 else X.units[unit].premium
         if not works(s, together, premium):
             c.failed_part = True
         c.route_pos = last
         if last >= end:
-            if kind == Joint.MEDIATION:
-                closer = Closer.MEDIATION
-            elif kind == Joint.WHISTLE:
-                closer = Closer.WHISTLE
+            if kind > 0:
+                closer = X.joints[kind].closer
             elif unit == p.workstation_unit:
                 closer = Closer.WORKSTATION
             else:

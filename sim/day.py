@@ -53,7 +53,7 @@ class Lever(IntEnum):
 assert tuple(v.name.lower() for v in Lever) == LEVER_NAMES
 
 # The compiled records, named end to end: a setting is the field `<section>_<key>`
-# (`residents.voice`: `residents_voice`, `levers.whistle.coordination`: `whistle_coordination`).
+# (`residents.voice`: `residents_voice`, `levers.cadres.probe`: `cadres_probe`).
 LEVER_MODULES = {
     "whistle": whistle,
     "workstation": workstation,
@@ -68,7 +68,7 @@ LEVER_MODULES = {
 assert tuple(LEVER_MODULES) == LEVER_NAMES
 # What a lever module may declare (each module its own): its settings the kernels read
 # (`KNOBS`, `SHARED`) and their neutral values while it is off (`OFF`).
-LEVER_INTERFACE = ("KNOBS", "SHARED", "OFF")
+LEVER_INTERFACE = ("KNOBS", "SHARED", "OFF", "JOINT")
 
 
 def lever_settings(kind: str) -> list[tuple[str, tuple[str, ...]]]:

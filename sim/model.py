@@ -18,7 +18,7 @@ import numpy as np
 from sim import community as community_mod
 from sim import core, day
 from sim.agents import Department, GovernanceCentre, GridWorker, Resident, StreetOffice
-from sim.cases import CaseBook, Closer, Desk, State
+from sim.cases import CaseBook, Closer, Desk, Joint, State
 from sim.difficulty import chance
 from sim.levers import ORDER, RETRY_CHAIN, build_levers
 from sim.metrics import Tally, daily_columns, daily_frame
@@ -93,6 +93,7 @@ class CoGovModel(mesa.Model):
                 lv.setup()
         self._build_routes()  # the workstation may have added its own
         self.param_table = self._param_record()
+        self.joint_table = self._joint_bodies()
         self._room = self._room_per_day()
         self.L = self._lever_view()
         self._view: core.Street | None = None
@@ -229,6 +230,20 @@ class CoGovModel(mesa.Model):
         rec["paper_today"] = -1.0
         return rec
 
+    def _joint_bodies(self) -> np.ndarray:
+        """The joint bodies (`core.JOINT_BODY`, by `Joint` kind), each from the `JOINT` of
+        the lever module that convenes it, with the settings in force (`_view_levers`)."""
+        table = np.zeros(len(Joint), dtype=core.JOINT_BODY)
+        for lever, module in day.LEVER_MODULES.items():
+            body = getattr(module, "JOINT", None)
+            if body is not None:
+                p, row = getattr(self._view_levers, lever), table[body["kind"]]
+                for field in ("premium", "horizon"):  # its settings, by their keys
+                    row[field] = getattr(p, body[field])
+                for field in ("closer", "capped", "centre"):
+                    row[field] = body[field]
+        return table
+
     def _copy_settings(self, rec: np.ndarray, sections) -> None:
         """Each setting into its field `<section>_<key>`. Levers' settings are those in
         force (`_view_levers`); a lever that is off gives a setting its module's `OFF`
@@ -292,6 +307,7 @@ class CoGovModel(mesa.Model):
                 indptr=c.indptr.astype(np.int64) if v is None else v.indptr,
                 indices=c.indices.astype(np.int64) if v is None else v.indices,
                 members=self.members,
+                joints=self.joint_table,
             )
         return v
 
@@ -589,6 +605,7 @@ class CoGovModel(mesa.Model):
         for name in day.PARAMS.names:
             if name not in self.DAY_STATE:
                 self.param_table[name] = rec[name]
+        self.joint_table[:] = self._joint_bodies()
         old, new = self.L, self._lever_view()
         for name in self.LEVER_STATE:
             new.on[name] = old.on[name]

@@ -12,7 +12,7 @@ import pytest
 solara = pytest.importorskip("solara")
 v = pytest.importorskip("ipyvuetify")
 
-from sim.cases import Closer, State  # noqa: E402
+from sim.cases import Closer, Joint, State  # noqa: E402
 from sim.dashboard import lessons, panels, render  # noqa: E402
 from sim.dashboard.app import Dashboard  # noqa: E402
 from sim.dashboard.i18n import (  # noqa: E402
@@ -133,7 +133,7 @@ def test_the_knob_changes_from_today_and_shows_value_and_range(ui):
     m = pair.sides[0].model
     assert m.params.levers.whistle.deadline_days == 9
     assert m.reforms[-1] == (16, "whistle", {"deadline_days": 9})
-    assert m.param_table["whistle_deadline_days"][0] == 9
+    assert m.joint_table[Joint.WHISTLE]["horizon"] == 9  # what the kernels read
     assert "<b class='cogov-knob-value'>9</b>" in one_html(rc, "cogov-knob-label-whistle-0")
     # a switch off from today
     switch(rc, "cadres", 1).v_model = False

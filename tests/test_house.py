@@ -6,6 +6,7 @@ import networkx as nx
 
 import sim
 from sim import jit
+from sim.cases import Joint
 from sim.params import CommunityParams
 
 
@@ -213,3 +214,11 @@ def test_a_setting_keeps_its_name_down_to_the_kernels():
         if extra is not None:
             assert set(record.dtype.names) == named | extra
     assert not set(day.PARAMS.names) & set(day.LEVERS.names)
+    # a joint body's row holds its lever's settings (the kernels read it by `Joint` kind)
+    bodies = [(n, mod.JOINT) for n, mod in day.LEVER_MODULES.items() if hasattr(mod, "JOINT")]
+    assert {b["kind"] for _, b in bodies} == set(Joint) - {Joint.NONE}
+    for lever, body in bodies:
+        row, settings = m.joint_table[body["kind"]], getattr(p.levers, lever)
+        assert row["premium"] == getattr(settings, body["premium"]), lever
+        assert row["horizon"] == getattr(settings, body["horizon"]), lever
+        assert row["closer"] == body["closer"] and row["centre"] == body["centre"], lever

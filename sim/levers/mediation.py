@@ -8,12 +8,21 @@ import numba as nb
 import numpy as np
 
 from sim import core
-from sim.cases import Joint
+from sim.cases import Closer, Joint
 
-# Settings the compiled code reads, by their scenario-file keys: `L.on[0].<lever>_<key>`
-# in this lever's kernels (KNOBS), `X.params[0].<lever>_<key>` in sim/core.py (SHARED).
+# Settings its kernels read, by their scenario-file keys: `L.on[0].<lever>_<key>`.
 KNOBS = ("acceptance", "hours_per_session")
-SHARED = ("coordination", "wait_days")
+# Its joint body (`core.JOINT_BODY`), which the shared rules read by `Joint` kind: the
+# centre books a session within the wait, each spending one of its sessions. Values are
+# this lever's settings by their scenario-file keys, or fixed.
+JOINT = {
+    "kind": Joint.MEDIATION,
+    "closer": Closer.MEDIATION,
+    "premium": "coordination",
+    "horizon": "wait_days",
+    "capped": False,
+    "centre": True,
+}
 
 
 @nb.njit(cache=True)

@@ -7,12 +7,21 @@ would together, with the `coordination` premium (sim/difficulty.py)."""
 import numba as nb
 
 from sim import core
-from sim.cases import Joint
+from sim.cases import Closer, Joint
 
-# Settings the compiled code reads, by their scenario-file keys: `L.on[0].<lever>_<key>`
-# in this lever's kernels (KNOBS), `X.params[0].<lever>_<key>` in sim/core.py (SHARED).
+# Settings its kernels read, by their scenario-file keys: `L.on[0].<lever>_<key>`.
 KNOBS = ("after_bounces", "multi_department", "acceptance")
-SHARED = ("coordination", "deadline_days")
+# Its joint body (`core.JOINT_BODY`), which the shared rules read by `Joint` kind: 报到
+# within the deadline, which also bounds the session. Values are this lever's settings
+# by their scenario-file keys, or fixed.
+JOINT = {
+    "kind": Joint.WHISTLE,
+    "closer": Closer.WHISTLE,
+    "premium": "coordination",
+    "horizon": "deadline_days",
+    "capped": True,
+    "centre": False,
+}
 
 
 @nb.njit(cache=True)
