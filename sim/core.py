@@ -49,6 +49,27 @@ class Stream(IntEnum):
 
 STREAMS = tuple(s.name.lower() for s in Stream)
 
+
+class Helper(IntEnum):
+    """Who a helper of the retry chain is (`HELPER_ROW.kind`; its lever's module `HELPER`)."""
+
+    VOLUNTEERS = 0
+    SOCIAL_FORCES = 1
+    CADRES = 2
+
+
+# One record per helper of the retry chain (sim/levers/__init__.py RETRY_CHAIN).
+HELPER_ROW = np.dtype(
+    [
+        ("kind", np.int64),  # `Helper`
+        ("stream", np.int64),
+        ("success", np.float64),
+        ("closer", np.int64),
+        ("bit", np.int64),
+        ("hours", np.int64),  # which hours vector (ACTORS) its work counts in; -1 none
+    ]
+)
+
 # Running counts (C.tally); taken in: one slot per channel from TAKEN_IN.
 TALLY = (
     "arisen",

@@ -22,6 +22,7 @@ import numpy as np
 
 from sim import core
 from sim.cases import Channel
+from sim.levers import MODULES as LEVER_MODULES
 from sim.levers import (
     cadres,
     campaign,
@@ -36,39 +37,20 @@ from sim.levers import (
 )
 from sim.params import LEVER_NAMES
 
-
-# Lever codes: the index of each lever's start day, ramp and strength today in `Levers`.
-class Lever(IntEnum):
-    WHISTLE = 0
-    WORKSTATION = 1
-    MEDIATION = 2
-    CADRES = 3
-    DELIBERATION = 4
-    SOCIAL_FORCES = 5
-    MOBILISATION = 6
-    PAPER_RESOLUTION = 7
-    CAMPAIGN = 8
-
-
-assert tuple(v.name.lower() for v in Lever) == LEVER_NAMES
+# Lever codes: the index of each lever's start day, ramp and strength today in `Levers`,
+# in the order of the scenario file's `levers:` (`params.Levers`).
+Lever = IntEnum("Lever", [(name.upper(), k) for k, name in enumerate(LEVER_NAMES)], module=__name__)
 
 # The compiled records, named end to end: a setting is the field `<section>_<key>`
 # (`residents.voice`: `residents_voice`, `levers.cadres.probe`: `cadres_probe`).
-LEVER_MODULES = {
-    "whistle": whistle,
-    "workstation": workstation,
-    "mediation": mediation,
-    "cadres": cadres,
-    "deliberation": deliberation,
-    "social_forces": social_forces,
-    "mobilisation": mobilisation,
-    "paper_resolution": paper_resolution,
-    "campaign": campaign,
-}
-assert tuple(LEVER_MODULES) == LEVER_NAMES
-# What a lever module may declare (each module its own): its settings the kernels read
-# (`KNOBS`, `SHARED`) and their neutral values while it is off (`OFF`).
-LEVER_INTERFACE = ("KNOBS", "SHARED", "OFF", "JOINT")
+# What a lever module may declare (each module its own; sim/levers/base.py): its settings
+# the kernels read (`KNOBS`, `SHARED`), their neutral values while it is off (`OFF`), and
+# its class (`LEVER`), joint body (`JOINT`), retry-chain helper (`HELPER`), fixed settings
+# and the fields of `L.on` it sets while off (`VIEW_OFF`).
+LEVER_INTERFACE = (
+    "LEVER", "KNOBS", "SHARED", "OFF", "JOINT", "HELPER", "BUILT_AROUND", "REBUILT_WITH",
+    "VIEW_OFF",
+)  # fmt: skip
 
 
 def lever_settings(kind: str) -> list[tuple[str, tuple[str, ...]]]:
@@ -91,10 +73,7 @@ PARAMS = np.dtype(
 # The levers' switches (`<lever>`: enabled), the knobs their kernels read, and the state
 # they keep from day to day (`L.on[0]`).
 LEVERS = np.dtype(
-    [
-        (name, np.bool_)
-        for name in ("mobilisation", "cadres", "deliberation", "whistle", "mediation")
-    ]
+    [(name, np.bool_) for name in LEVER_NAMES]
     + _fields(lever_settings("KNOBS"))
     + [
         ("emergency", np.bool_),  # 战时: the shock window is open today
@@ -110,29 +89,12 @@ LEVERS = np.dtype(
         ("room_per_case", np.int64),  # most households one new need can touch
     ]
 )
-# One record per helper of the retry chain (sim/levers/__init__.py RETRY_CHAIN).
-HELPER = np.dtype(
-    [
-        ("kind", np.int64),  # `Helper` below
-        ("stream", np.int64),
-        ("success", np.float64),
-        ("closer", np.int64),
-        ("bit", np.int64),
-        ("hours", np.int64),  # which hours vector (core.ACTORS) its work counts in; -1 none
-    ]
-)
-
-
-class Helper(IntEnum):
-    """Who a helper of the retry chain is (`HELPER.kind`)."""
-
-    VOLUNTEERS = 0
-    SOCIAL_FORCES = 1
-    CADRES = 2
 
 
 class Levers(NamedTuple):
-    """The levers as the phases see them (empty arrays for a lever that is off)."""
+    """The levers as the phases see them: the reform timing of each, the retry chain,
+    and from `members` on the arrays the levers' objects give (their `view`; empty while
+    a lever is off, `NO_ARRAYS`)."""
 
     on: np.ndarray  # one LEVERS record
     enabled: np.ndarray  # bool per lever (LEVER_NAMES order)
@@ -142,7 +104,7 @@ class Levers(NamedTuple):
     strength: np.ndarray  # today's strength: 0 before start_day, rising to 1 over the ramp
     members: np.ndarray  # workstation: its member departments
     organ_cost: np.ndarray  # cadres: hours a day each unit gives up at full strength
-    chain: np.ndarray  # HELPER records, in the order they try
+    chain: np.ndarray  # core.HELPER_ROW records, in the order they try
     takes: np.ndarray  # [helper, category]: which cases it may take
     member: np.ndarray  # mobilisation: in the grid's online group
     hears: np.ndarray  # mobilisation: a member, or tied to one
@@ -154,6 +116,15 @@ class Levers(NamedTuple):
     community_of_grid: np.ndarray  # social forces serve a community
     social_hours: np.ndarray  # per community
     daily: np.ndarray  # [day, DAILY]: the reporters
+
+
+# The levers' arrays while they are off: (dtype, dimensions), empty.
+NO_ARRAYS = {
+    "members": (np.int64, 1), "organ_cost": (np.float64, 1), "member": (np.bool_, 1),
+    "hears": (np.bool_, 1), "cadre_hours": (np.float64, 1), "bridge": (np.bool_, 2),
+    "visited": (np.bool_, 1), "eligible": (np.bool_, 1), "community_of_grid": (np.int64, 1),
+    "social_hours": (np.float64, 1),
+}  # fmt: skip
 
 
 # The phases of the day, in order (`CoGovModel.step`); your actors act after one of them.
@@ -311,10 +282,10 @@ def helper_hours(X, L, kind):
     """A helper's hours today and the group of grids they serve (per grid or community):
     none before its lever starts, and as much as the reform has reached while it ramps."""
     s = L.strength
-    if kind == Helper.VOLUNTEERS:
+    if kind == core.Helper.VOLUNTEERS:
         teams = L.on[0].mobilisation_volunteer_hours * L.volunteers * (s[Lever.MOBILISATION] > 0)
         return np.arange(X.grids.size), teams
-    if kind == Helper.SOCIAL_FORCES:
+    if kind == core.Helper.SOCIAL_FORCES:
         return L.community_of_grid, social_forces.today_hours(
             L.social_hours, s[Lever.SOCIAL_FORCES]
         )

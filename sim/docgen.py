@@ -344,7 +344,7 @@ def overrides_markdown() -> str:
 
 def chain_markdown() -> str:
     """The retry chain at the grid desk, from `sim.levers.RETRY_CHAIN`."""
-    from sim.levers import RETRY_CHAIN
+    from sim.levers import MODULES, RETRY_CHAIN
 
     who = {
         "social_forces": (
@@ -362,7 +362,8 @@ def chain_markdown() -> str:
         "| after a failure |",
         "|---:|---|---|---|---|---|",
     ]
-    for i, (lever, _closer, flag) in enumerate(RETRY_CHAIN, 1):
+    for i, lever in enumerate(RETRY_CHAIN, 1):
+        flag = MODULES[lever].HELPER["takes"]
         zh, success = who.get(lever, (lever, "?"))
         cases = "grid-solvable" if flag == "grid_solvable" else f"`{flag}`, grid-solvable"
         after = "to the grid worker (no other helper)"

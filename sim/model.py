@@ -17,22 +17,17 @@ import numpy as np
 
 from sim import community as community_mod
 from sim import core, day
+from sim import levers as levers_mod
 from sim.agents import Department, GovernanceCentre, GridWorker, Resident, StreetOffice
 from sim.cases import CaseBook, Closer, Desk, Joint, State
 from sim.difficulty import chance
-from sim.levers import ORDER, RETRY_CHAIN, build_levers
+from sim.levers import MODULES, ORDER, RETRY_CHAIN, build_levers
 from sim.metrics import Tally, daily_columns, daily_frame
 from sim.params import LEVER_NAMES, Scenario
 from sim.rng import seed_streams, setup_rng
 
 DAILY_KEY = 1000  # spawn keys of the daily streams start here
 ACTOR_DESKS = ("grid", "street")  # where your actors may take a waiting case
-# Settings a lever is built around: they cannot change while running (`CoGovModel.reform`).
-BUILT_AROUND = {
-    "workstation": ("departments",),
-    "mediation": ("departments",),
-    "mobilisation": ("online_members",),
-}
 
 
 class Residents:
@@ -87,10 +82,11 @@ class CoGovModel(mesa.Model):
         self.reforms: list[tuple[int, str, dict]] = []  # (first day, lever, changes): `reform`
         self._view_levers = p.levers  # the built levers' settings (`reform` keeps them)
         self._ends = np.full(len(LEVER_NAMES), day.NEVER, dtype=np.int64)
-        self.levers = build_levers(self)  # only the enabled ones
-        for lv in self.levers:
-            if hasattr(lv, "setup"):
-                lv.setup()
+        self.levers = build_levers(self)  # only the enabled ones, by name
+        self._actors: dict[str, list] = {}  # phase -> your actors (`add_actor`), Python levers
+        for lv in self.levers.values():
+            lv.setup()
+            self._hook(lv)
         self._build_routes()  # the workstation may have added its own
         self.param_table = self._param_record()
         self.joint_table = self._joint_bodies()
@@ -100,7 +96,6 @@ class CoGovModel(mesa.Model):
         self.pending = tuple(core.spreads(self.X, np.empty(0, dtype=np.int64)))  # none yet
         day.record(self.X, self.L, 0)  # row 0 of the daily record: the street before day 1
         self._space = None
-        self._actors: dict[str, list] = {}  # phase -> your actors (`add_actor`)
 
     # ------------------------------------------------------------ setup
     def _setup_categories(self):
@@ -442,43 +437,41 @@ class CoGovModel(mesa.Model):
         same = self.community.grid[adj.row] == self.community.grid[adj.col]
         return int(np.bincount(adj.row[same], minlength=self.community.n).max(initial=0)) + 1
 
+    def lever_index(self, name: str) -> int:
+        """A lever's code (`day.Lever`): where its timing and strength are in `L`."""
+        return LEVER_NAMES.index(name)
+
+    def _hook(self, lever) -> None:
+        """A Python lever acts after the phase it names, as your actors do."""
+        if lever.PHASE is not None:
+            if lever.PHASE not in day.PHASES:
+                raise ValueError(f"{lever.name}.PHASE: {lever.PHASE!r} is not a phase of the day")
+            self._actors.setdefault(lever.PHASE, []).append(lever)
+
     def _lever_view(self) -> day.Levers:
-        """The levers' switches, knobs and arrays as the compiled phases read them."""
-        lv, n, n_grids = self._view_levers, self.community.n, self.community.n_grids
-        built = {type(x).__name__: x for x in self.levers}
+        """The levers' switches, knobs and arrays as the compiled phases read them: each
+        built lever gives its own (`view`), the rest stay empty (`day.NO_ARRAYS`)."""
+        lv, built = self._view_levers, self.levers
         on = np.zeros(1, dtype=day.LEVERS)
-        for name in ("mobilisation", "cadres", "deliberation", "whistle", "mediation"):
+        for name in LEVER_NAMES:
             on[name] = getattr(self.params.levers, name).enabled
+            if name not in built:
+                for field, value in getattr(MODULES[name], "VIEW_OFF", {}).items():
+                    on[field] = value
         self._copy_settings(on, day.lever_settings("KNOBS"))
         on["centre_sessions_per_day"] = self.governance_centre.sessions_per_day
-        shock, camp = built.get("EmergencyShock"), built.get("CampaignLever")
-        on["emergency_start"], on["emergency_end"] = shock.window() if shock else (0, 0)
-        on["campaign_category"] = camp.category if camp else -1
-        on["campaign_start"], on["campaign_end"] = camp.window() if camp else (0, 0)
         on["room_per_case"] = self._room
-        # the helpers at the grid desk, in the order of the retry chain
-        kinds = {
-            "mobilisation": (day.Helper.VOLUNTEERS, core.Stream.MOBILISATION, core.H_VOLUNTEERS),
-            "social_forces": (day.Helper.SOCIAL_FORCES, core.Stream.SOCIAL_FORCES, core.H_SOCIAL),
-            "cadres": (day.Helper.CADRES, core.Stream.CADRES, -1),  # counted in full as they probe
-        }
-        chain, takes = [], []
-        for i, (name, closer, flag) in enumerate(RETRY_CHAIN):
+        arrays = {f: np.zeros((0,) * nd, dtype=t) for f, (t, nd) in day.NO_ARRAYS.items()}
+        for lever in built.values():
+            arrays.update(lever.view(on))
+        chain, takes = [], []  # the helpers at the grid desk, in the order of the retry chain
+        for i, name in enumerate(RETRY_CHAIN):
             if not getattr(lv, name).enabled:
                 continue
-            kind, stream, hours = kinds[name]
-            success = (
-                built["SocialForcesLever"].success
-                if name == "social_forces"
-                else self.params.grid_workers.success
-            )
-            chain.append((kind, stream, success, int(closer), 1 << i, hours))
-            takes.append(getattr(self, f"cat_{flag}"))
-        cad_x, mob_x, sf_x = (
-            built.get(k) for k in ("CadresLever", "MobilisationLever", "SocialForcesLever")
-        )
-        none_b, none_f, none_i = np.zeros(0, bool), np.zeros(0), np.zeros(0, np.int64)
-        ws_x = built.get("WorkstationLever")
+            h = MODULES[name].HELPER
+            success = getattr(built[name], "success", self.params.grid_workers.success)
+            chain.append((h["kind"], h["stream"], success, int(h["closer"]), 1 << i, h["hours"]))
+            takes.append(getattr(self, f"cat_{h['takes']}"))
         return day.Levers(
             on=on,
             enabled=np.array([getattr(lv, k).enabled for k in LEVER_NAMES]),
@@ -486,22 +479,13 @@ class CoGovModel(mesa.Model):
             ramp=np.array([getattr(lv, k).ramp_days for k in LEVER_NAMES], dtype=np.int64),
             end=self._ends.copy(),
             strength=np.zeros(len(LEVER_NAMES)),
-            members=ws_x.members if ws_x else none_i,
-            organ_cost=cad_x.organ_cost if cad_x else np.zeros(len(self.units)),
-            chain=np.array(chain, dtype=day.HELPER),
+            chain=np.array(chain, dtype=core.HELPER_ROW),
             takes=np.array(takes, dtype=bool).reshape(len(chain), len(self.params.categories)),
-            member=mob_x.member if mob_x else none_b,
-            hears=mob_x.hears if mob_x else none_b,
             volunteers=np.bincount(
-                self.community.grid[self.residents.volunteer], minlength=n_grids
+                self.community.grid[self.residents.volunteer], minlength=self.community.n_grids
             ).astype(np.int64),
-            cadre_hours=cad_x.paired_hours if cad_x else np.zeros(n_grids),
-            bridge=cad_x.bridge if cad_x else np.zeros((0, 0), bool),
-            visited=np.zeros(n, bool) if cad_x else none_b,
-            eligible=built["MediationLever"].eligible if lv.mediation.enabled else none_b,
-            community_of_grid=sf_x.community_of_grid if sf_x else none_i,
-            social_hours=sf_x.hours if sf_x else none_f,
             daily=np.zeros((self.params.days + 1, len(day.DAILY))),
+            **arrays,
         )
 
     # ------------------------------------------------------------ reforms while running
@@ -538,11 +522,10 @@ class CoGovModel(mesa.Model):
         settings = {**changes, "start_day": first} if switch_on else dict(changes)
         params = self.params.with_levers(**{lever: settings})  # validated
         now = getattr(params.levers, lever)
-        objects = {name: x for x in self.levers for name, cls in ORDER if type(x) is cls}
-        built = objects.get(lever)
+        built = self.levers.get(lever)
         view = getattr(self._view_levers, lever)
         if built is not None:
-            for field in BUILT_AROUND.get(lever, ()):
+            for field in getattr(MODULES[lever], "BUILT_AROUND", ()):
                 if getattr(now, field) != getattr(view, field):
                     raise ValueError(
                         f"levers.{lever}.{field}: the lever was built around it; it cannot "
@@ -557,47 +540,32 @@ class CoGovModel(mesa.Model):
             return
         self._ends[k] = day.NEVER
         self._view_levers = self._view_levers.model_copy(update={lever: now})
-        self._rebuild_lever(lever, now, built, objects)
+        self._rebuild_lever(lever, now, built)
         self._refresh_view()
 
-    def _rebuild_lever(self, lever: str, p, built, objects: dict) -> None:
-        """The lever's object for settings `p`: built now (setup) or rebuilt around what it
-        keeps (the workstation's unit, the online groups' members)."""
-        cls = dict(ORDER)[lever]
-        if built is not None and lever == "workstation":  # one unit, formed once
-            obj = built
-            obj.p = p
-            u = self.workstation_unit
-            self.unit_table["acceptance"][u], self.unit_table["premium"][u] = (
-                p.acceptance,
-                p.coordination,
-            )
+    def _rebuild_lever(self, lever: str, p, built) -> None:
+        """The lever's object for settings `p`: built and set up now, or what the built one
+        becomes (`reformed`: the workstation keeps its unit, the online groups their
+        members). A lever built while running may add units and routes, and levers that
+        reach them are set up again (`REBUILT_WITH`)."""
+        if built is not None:
+            obj = built.reformed(p)
         else:
-            obj = cls(self, p)
-            if built is not None and lever == "mobilisation":  # the groups as they have grown
-                obj.member, obj.hears = built.member, built.hears
-            elif hasattr(obj, "setup"):
-                self._remove_agents(lever)
-                obj.setup()
-        objects[lever] = obj
-        if lever == "workstation" and built is None:
+            obj = levers_mod.build(self, lever, p)
+            obj.setup()
+        objects = {**self.levers, lever: obj}
+        if built is None:
             self._build_routes()
-            self._view = None  # a new unit and new routes
-            if "cadres" in objects:  # their bridge reaches the workstation too
-                self._remove_agents("cadres")
-                objects["cadres"].setup()
-        if lever == "mediation":
-            scale = self.community.n / 10_000
-            self.governance_centre.sessions_per_day = p.sessions_per_day * scale
-            self.governance_centre.hours_per_session = p.hours_per_session
-        order = [name for name, _ in ORDER]
-        extra = [x for x in self.levers if not any(type(x) is c for _, c in ORDER)]
-        self.levers = [objects[n] for n in order if n in objects] + extra
-
-    def _remove_agents(self, lever: str) -> None:
-        attr = {"cadres": "cadres", "social_forces": "social_organisations"}.get(lever)
-        for agent in getattr(self, attr, []) if attr else []:
-            agent.remove()
+            self._view = None  # perhaps a new unit and new routes
+            for name, other in objects.items():
+                if lever in getattr(MODULES.get(name), "REBUILT_WITH", ()):
+                    other.remove()
+                    other.setup()
+        for phase in self._actors.values():  # a Python lever acts as its new self
+            phase[:] = [x for x in phase if x is not built]
+        self._hook(obj)
+        rest = {n: x for n, x in objects.items() if n not in ORDER}  # the emergency shock
+        self.levers = {n: objects[n] for n in ORDER if n in objects} | rest
 
     def _refresh_view(self) -> None:
         """The compiled view (`param_table`, `L`) from the settings now, keeping the state."""

@@ -12,12 +12,20 @@ import numpy as np
 
 from sim import core
 from sim.agents import Cadre, hours_by
-from sim.cases import Channel, State
+from sim.cases import Channel, Closer, State
+from sim.levers.base import LeverObject
 from sim.rng import below, uniform
 
 # Settings the compiled code reads, by their scenario-file keys: `L.on[0].<lever>_<key>`
 # in this lever's kernels (KNOBS), `X.params[0].<lever>_<key>` in sim/core.py (SHARED).
 KNOBS = ("probe", "case_share", "visit_hours", "visit_trust", "bridge_acceptance")
+# A helper of the retry chain (sim/levers/__init__.py): simple cases in their grid, with
+# the grid workers' success; their hours count in full as they probe (`hours` -1).
+HELPER = {
+    "kind": core.Helper.CADRES, "stream": core.Stream.CADRES, "hours": -1,
+    "closer": Closer.CADRE, "takes": "grid_solvable",
+}  # fmt: skip
+REBUILT_WITH = ("workstation",)  # their bridge reaches a workstation formed while running
 
 
 def _apportion(n: int, weights: np.ndarray) -> np.ndarray:
@@ -90,12 +98,7 @@ def bridge(X, L, rows, unit, p):
             p[i] = max(p[i], L.on[0].cadres_bridge_acceptance)
 
 
-class CadresLever:
-    name = "cadres"
-
-    def __init__(self, model, p):
-        self.model, self.p = model, p
-
+class CadresLever(LeverObject):
     def setup(self):
         m, p = self.model, self.p
         n_grids = m.community.n_grids
@@ -116,3 +119,17 @@ class CadresLever:
         base = m.unit_table["base"]
         self.organ_cost = np.minimum(self.organ_cost, base)  # an organ cannot give more
         self.paired_hours = hours_by(m.cadres, n=n_grids)  # 包小区: cadres serve their grid
+
+    def view(self, on) -> dict:
+        n = self.model.community.n
+        return {
+            "organ_cost": self.organ_cost, "cadre_hours": self.paired_hours,
+            "bridge": self.bridge, "visited": np.zeros(n, bool),
+        }  # fmt: skip
+
+    def remove(self) -> None:
+        for agent in self.model.cadres:
+            agent.remove()
+
+
+LEVER = CadresLever

@@ -4,6 +4,10 @@ window is applied at the start of each day (`sim/day.py` `begin_day`)."""
 
 import numba as nb
 
+from sim.levers.base import LeverObject
+
+VIEW_OFF = {"campaign_category": -1}  # no campaign: no category jumps the queues
+
 
 @nb.njit(cache=True)
 def apply(X, L, day, strength):
@@ -13,10 +17,18 @@ def apply(X, L, day, strength):
         X.cats[on.campaign_category].priority = 1 if inside else 0
 
 
-class CampaignLever:
+class CampaignLever(LeverObject):
     def __init__(self, model, p):
-        self.model, self.p = model, p
+        super().__init__(model, p)
         self.category = [c.name for c in model.params.categories].index(p.category)
 
     def window(self) -> tuple[int, int]:
         return self.p.start, self.p.start + self.p.days
+
+    def view(self, on) -> dict:
+        on["campaign_category"] = self.category
+        on["campaign_start"], on["campaign_end"] = self.window()
+        return {}
+
+
+LEVER = CampaignLever

@@ -13,6 +13,7 @@ import numba as nb
 
 from sim import core
 from sim.cases import Desk, State
+from sim.levers.base import LeverObject
 from sim.rng import uniform
 
 # Settings the compiled code reads, by their scenario-file keys: `L.on[0].<lever>_<key>`
@@ -53,6 +54,8 @@ def meet(X, L, day, open_rows):
         X.hours[core.H_RESIDENTS] += on.deliberation_meeting_hours * (1 + came)
 
 
-class DeliberationLever:
-    def __init__(self, model, p):
-        self.model, self.p = model, p
+class DeliberationLever(LeverObject):
+    pass
+
+
+LEVER = DeliberationLever

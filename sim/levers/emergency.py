@@ -7,6 +7,8 @@ marked 战时, to which mobilisation reacts."""
 import numba as nb
 import numpy as np
 
+from sim.levers.base import LeverObject
+
 
 @nb.njit(cache=True)
 def apply(X, L, day):
@@ -17,9 +19,9 @@ def apply(X, L, day):
         X.cats[c].multiplier = X.cats[c].shock if inside else 1.0
 
 
-class EmergencyShock:
+class EmergencyShock(LeverObject):
     def __init__(self, model, p):
-        self.model, self.p = model, p
+        super().__init__(model, p)
         names = [c.name for c in model.params.categories]
         self.multiplier = np.ones(len(names))
         for name, x in p.multipliers.items():
@@ -30,3 +32,7 @@ class EmergencyShock:
 
     def window(self) -> tuple[int, int]:
         return self.p.start, self.p.start + self.p.days
+
+    def view(self, on) -> dict:
+        on["emergency_start"], on["emergency_end"] = self.window()
+        return {}

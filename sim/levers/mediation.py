@@ -9,8 +9,10 @@ import numpy as np
 
 from sim import core
 from sim.cases import Closer, Joint
+from sim.levers.base import LeverObject
 
 # Settings its kernels read, by their scenario-file keys: `L.on[0].<lever>_<key>`.
+BUILT_AROUND = ("departments",)  # its N, and which categories it takes
 KNOBS = ("acceptance", "hours_per_session")
 # Its joint body (`core.JOINT_BODY`), which the shared rules read by `Joint` kind: the
 # centre books a session within the wait, each spending one of its sessions. Values are
@@ -42,9 +44,12 @@ def route(X, L, day, rows, u, claimed, strength):
         )
 
 
-class MediationLever:
+class MediationLever(LeverObject):
     def __init__(self, model, p):
-        self.model, self.p = model, p
+        super().__init__(model, p)
+        centre = model.governance_centre  # its sessions, for this street's size
+        centre.sessions_per_day = p.sessions_per_day * model.community.n / 10_000
+        centre.hours_per_session = p.hours_per_session
         n_set = {model.dept_index[d] for d in p.departments}
         self.eligible = np.array(
             [
@@ -52,3 +57,9 @@ class MediationLever:
                 for c in model.params.categories
             ]
         )
+
+    def view(self, on) -> dict:
+        return {"eligible": self.eligible}
+
+
+LEVER = MediationLever

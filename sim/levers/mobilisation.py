@@ -13,13 +13,20 @@ import numba as nb
 import numpy as np
 
 from sim import core
-from sim.cases import Channel, State
+from sim.cases import Channel, Closer, State
+from sim.levers.base import LeverObject
 from sim.rng import bernoulli_subset, setup_rng, uniform
 
 # Settings the compiled code reads, by their scenario-file keys: `L.on[0].<lever>_<key>`
 # in this lever's kernels (KNOBS), `X.params[0].<lever>_<key>` in sim/core.py (SHARED).
 KNOBS = ("recruit", "online_detection", "online_growth", "emergency_factor", "volunteer_hours")
 OFF = {"recruit": 1.0}  # volunteering as in solo while it is off
+BUILT_AROUND = ("online_members",)  # the groups it starts from
+# A helper of the retry chain (sim/levers/__init__.py), first: unpaid volunteers.
+HELPER = {
+    "kind": core.Helper.VOLUNTEERS, "stream": core.Stream.MOBILISATION,
+    "hours": core.H_VOLUNTEERS, "closer": Closer.VOLUNTEERS, "takes": "volunteer",
+}  # fmt: skip
 
 
 @nb.njit(cache=True)
@@ -68,12 +75,7 @@ def detect(X, L, day, open_rows, strength):
             core.take_in(X, day, r, Channel.ONLINE)
 
 
-class MobilisationLever:
-    name = "mobilisation"
-
-    def __init__(self, model, p):
-        self.model, self.p = model, p
-
+class MobilisationLever(LeverObject):
     def setup(self):
         m = self.model
         res = m.residents
@@ -82,3 +84,15 @@ class MobilisationLever:
         self.member = res.party_member | (rng.random(n) < self.p.online_members)
         # a member, or tied to one
         self.hears = self.member | (m.community.adjacency @ self.member.astype(np.float32) > 0)
+
+    def view(self, on) -> dict:
+        return {"member": self.member, "hears": self.hears}
+
+    def reformed(self, p):
+        """The groups as they have grown, with the new knobs."""
+        new = MobilisationLever(self.model, p)
+        new.name, new.member, new.hears = self.name, self.member, self.hears
+        return new
+
+
+LEVER = MobilisationLever

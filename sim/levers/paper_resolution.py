@@ -7,6 +7,8 @@ day's rate (x strength while it ramps up; off before `start_day`)."""
 
 import numba as nb
 
+from sim.levers.base import LeverObject
+
 # Settings the compiled code reads, by their scenario-file keys: `L.on[0].<lever>_<key>`
 # in this lever's kernels (KNOBS), `X.params[0].<lever>_<key>` in sim/core.py (SHARED).
 KNOBS = ("rate",)
@@ -17,6 +19,8 @@ def apply(X, rate, strength):
     X.params[0].paper_today = rate * strength if strength > 0.0 else -1.0
 
 
-class PaperResolutionLever:
-    def __init__(self, model, p):
-        self.model, self.p = model, p
+class PaperResolutionLever(LeverObject):
+    pass
+
+
+LEVER = PaperResolutionLever

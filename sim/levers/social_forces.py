@@ -4,14 +4,22 @@ service categories in each community: a helper of the retry chain."""
 import numba as nb
 import numpy as np
 
+from sim import core
 from sim.agents import SocialOrganisation
+from sim.cases import Closer
+from sim.levers.base import LeverObject
+
+# A helper of the retry chain (sim/levers/__init__.py): service cases in its community,
+# with its own `success` (the grid workers' when unset).
+HELPER = {
+    "kind": core.Helper.SOCIAL_FORCES, "stream": core.Stream.SOCIAL_FORCES,
+    "hours": core.H_SOCIAL, "closer": Closer.SOCIAL_FORCES, "takes": "service",
+}  # fmt: skip
 
 
-class SocialForcesLever:
-    name = "social_forces"
-
+class SocialForcesLever(LeverObject):
     def __init__(self, model, p):
-        self.model, self.p = model, p
+        super().__init__(model, p)
         gw = model.params.grid_workers.success
         self.success = gw if p.success is None else p.success
 
@@ -24,8 +32,18 @@ class SocialForcesLever:
         self.hours = np.full(n_comm, self.p.hours_per_day)
         self.community_of_grid = m.community.grid_community.astype(np.int64)
 
+    def view(self, on) -> dict:
+        return {"community_of_grid": self.community_of_grid, "social_hours": self.hours}
+
+    def remove(self) -> None:
+        for agent in self.model.social_organisations:
+            agent.remove()
+
 
 @nb.njit(cache=True)
 def today_hours(hours, strength):
     """Their hours today: as many as the purchase has reached (`strength`)."""
     return hours * strength
+
+
+LEVER = SocialForcesLever

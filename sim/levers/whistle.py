@@ -8,6 +8,7 @@ import numba as nb
 
 from sim import core
 from sim.cases import Closer, Joint
+from sim.levers.base import LeverObject
 
 # Settings its kernels read, by their scenario-file keys: `L.on[0].<lever>_<key>`.
 KNOBS = ("after_bounces", "multi_department", "acceptance")
@@ -46,6 +47,8 @@ def route(X, L, day, rows, u, claimed, strength):
     return blown
 
 
-class WhistleLever:
-    def __init__(self, model, p):
-        self.model, self.p = model, p
+class WhistleLever(LeverObject):
+    pass
+
+
+LEVER = WhistleLever

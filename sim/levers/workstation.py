@@ -18,6 +18,9 @@ import numba as nb
 import numpy as np
 
 from sim.agents import Workstation
+from sim.levers.base import LeverObject
+
+BUILT_AROUND = ("departments",)  # its members, formed once
 
 
 @nb.njit(cache=True)
@@ -30,10 +33,7 @@ def apply(X, members, unit, active, formed):
         X.units[m].pool = unit if formed else m
 
 
-class WorkstationLever:
-    def __init__(self, model, p):
-        self.model, self.p = model, p
-
+class WorkstationLever(LeverObject):
     def setup(self):
         m = self.model
         members = [m.dept_index[d] for d in self.p.departments]
@@ -52,3 +52,16 @@ class WorkstationLever:
                 steps.setdefault(unit if i in members else i, []).append(i)
             routes.append(list(steps.items()))
         m.routes[1] = routes
+
+    def view(self, on) -> dict:
+        return {"members": self.members}
+
+    def reformed(self, p):
+        """One unit, formed once: new knobs reach its acceptance and premium."""
+        self.p, m = p, self.model
+        u = m.workstation_unit
+        m.unit_table["acceptance"][u], m.unit_table["premium"][u] = p.acceptance, p.coordination
+        return self
+
+
+LEVER = WorkstationLever
