@@ -35,15 +35,17 @@ from sim.levers import (
     whistle,
     workstation,
 )
-from sim.params import LEVER_NAMES
+from sim.params import COMPILED_LEVERS
 
 # Lever codes: the index of each lever's start day, ramp and strength today in `Levers`,
-# in the order of the scenario file's `levers:` (`params.Levers`).
-Lever = IntEnum("Lever", [(name.upper(), k) for k, name in enumerate(LEVER_NAMES)], module=__name__)
+# in the order of the scenario file's `levers:` (the built-in ones; yours act in Python).
+Lever = IntEnum(
+    "Lever", [(name.upper(), k) for k, name in enumerate(COMPILED_LEVERS)], module=__name__
+)
 
 # The compiled records, named end to end: a setting is the field `<section>_<key>`
 # (`residents.voice`: `residents_voice`, `levers.cadres.probe`: `cadres_probe`).
-# What a lever module may declare (each module its own; sim/levers/base.py): its settings
+# What a lever module may declare (each its own; `sim.actors.LeverObject`): its settings
 # the kernels read (`KNOBS`, `SHARED`), their neutral values while it is off (`OFF`), and
 # its class (`LEVER`), joint body (`JOINT`), retry-chain helper (`HELPER`), fixed settings
 # and the fields of `L.on` it sets while off (`VIEW_OFF`).
@@ -73,7 +75,7 @@ PARAMS = np.dtype(
 # The levers' switches (`<lever>`: enabled), the knobs their kernels read, and the state
 # they keep from day to day (`L.on[0]`).
 LEVERS = np.dtype(
-    [(name, np.bool_) for name in LEVER_NAMES]
+    [(name, np.bool_) for name in COMPILED_LEVERS]
     + _fields(lever_settings("KNOBS"))
     + [
         ("emergency", np.bool_),  # 战时: the shock window is open today
@@ -97,7 +99,7 @@ class Levers(NamedTuple):
     a lever is off, `NO_ARRAYS`)."""
 
     on: np.ndarray  # one LEVERS record
-    enabled: np.ndarray  # bool per lever (LEVER_NAMES order)
+    enabled: np.ndarray  # bool per lever (COMPILED_LEVERS order)
     start: np.ndarray  # its start_day (reform timing)
     ramp: np.ndarray  # its ramp_days
     end: np.ndarray  # from this day its strength is 0 again (`CoGovModel.reform` off); NEVER

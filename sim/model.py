@@ -23,7 +23,7 @@ from sim.cases import CaseBook, Closer, Desk, Joint, State
 from sim.difficulty import chance
 from sim.levers import MODULES, ORDER, RETRY_CHAIN, build_levers
 from sim.metrics import Tally, daily_columns, daily_frame
-from sim.params import LEVER_NAMES, Scenario
+from sim.params import COMPILED_LEVERS, LEVER_NAMES, Scenario
 from sim.rng import seed_streams, setup_rng
 
 DAILY_KEY = 1000  # spawn keys of the daily streams start here
@@ -324,8 +324,8 @@ class CoGovModel(mesa.Model):
     def step(self) -> None:
         """One day, in the article's order; each phase is compiled (`sim/day.py`). Your
         actors act after the phase they were added at (`add_actor`)."""
-        self.day = d = self.steps
-        self.make_room(1)
+        self.day = d = self.steps  # Mesa has counted today already
+        self.make_room(1, last=d)
         X, L, act = self.X, self.L, self._act
         day.begin_day(X, L, d)  # an emergency, a campaign
         act("begin_day")
@@ -414,9 +414,10 @@ class CoGovModel(mesa.Model):
             raise ValueError(f"row {row!r}: no such case (the book holds {self.book.n})")
         return int(row)
 
-    def make_room(self, days: int) -> None:
+    def make_room(self, days: int, last: int | None = None) -> None:
         """Room in the case book for `days` of arrivals (far into the Poisson tail, at the
-        emergency's multipliers) and the spread disputes waiting; and in the daily record."""
+        emergency's multipliers) and the spread disputes waiting; and in the daily record
+        up to day `last` (by default `days` after the last day run)."""
         t = self.cat_table  # (no BLAS for 11 numbers: its threads would spin)
         lam = float((t["rate"] * np.maximum(t["multiplier"], t["shock"])).sum()) * days
         lam *= self.community.n
@@ -425,7 +426,7 @@ class CoGovModel(mesa.Model):
             self.book.make_room(cases, 0)
         if self.book.n_others + cases * self._room > self.book.others.size:
             self.book.make_room(0, cases * self._room)
-        last = self.steps + days
+        last = self.steps + days if last is None else last
         if last >= self.L.daily.shape[0]:
             grown = np.zeros((max(last + 1, 2 * self.L.daily.shape[0]), self.L.daily.shape[1]))
             grown[: self.L.daily.shape[0]] = self.L.daily
@@ -437,9 +438,16 @@ class CoGovModel(mesa.Model):
         same = self.community.grid[adj.row] == self.community.grid[adj.col]
         return int(np.bincount(adj.row[same], minlength=self.community.n).max(initial=0)) + 1
 
-    def lever_index(self, name: str) -> int:
-        """A lever's code (`day.Lever`): where its timing and strength are in `L`."""
-        return LEVER_NAMES.index(name)
+    def lever_strength(self, name: str) -> float:
+        """A lever's strength today (`day.strength`): the compiled one's from `L`, yours
+        from its settings in force and the day it was switched off (`reform`)."""
+        k = LEVER_NAMES.index(name)
+        if name in COMPILED_LEVERS:
+            return float(self.L.strength[k])
+        p, today = getattr(self._view_levers, name), self.day
+        if not p.enabled or today < p.start_day or today >= self._ends[k]:
+            return 0.0
+        return 1.0 if p.ramp_days <= 0 else min(1.0, (today - p.start_day + 1) / p.ramp_days)
 
     def _hook(self, lever) -> None:
         """A Python lever acts after the phase it names, as your actors do."""
@@ -453,7 +461,7 @@ class CoGovModel(mesa.Model):
         built lever gives its own (`view`), the rest stay empty (`day.NO_ARRAYS`)."""
         lv, built = self._view_levers, self.levers
         on = np.zeros(1, dtype=day.LEVERS)
-        for name in LEVER_NAMES:
+        for name in COMPILED_LEVERS:
             on[name] = getattr(self.params.levers, name).enabled
             if name not in built:
                 for field, value in getattr(MODULES[name], "VIEW_OFF", {}).items():
@@ -474,11 +482,11 @@ class CoGovModel(mesa.Model):
             takes.append(getattr(self, f"cat_{h['takes']}"))
         return day.Levers(
             on=on,
-            enabled=np.array([getattr(lv, k).enabled for k in LEVER_NAMES]),
-            start=np.array([getattr(lv, k).start_day for k in LEVER_NAMES], dtype=np.int64),
-            ramp=np.array([getattr(lv, k).ramp_days for k in LEVER_NAMES], dtype=np.int64),
-            end=self._ends.copy(),
-            strength=np.zeros(len(LEVER_NAMES)),
+            enabled=np.array([getattr(lv, k).enabled for k in COMPILED_LEVERS]),
+            start=np.array([getattr(lv, k).start_day for k in COMPILED_LEVERS], dtype=np.int64),
+            ramp=np.array([getattr(lv, k).ramp_days for k in COMPILED_LEVERS], dtype=np.int64),
+            end=self._ends[: len(COMPILED_LEVERS)].copy(),
+            strength=np.zeros(len(COMPILED_LEVERS)),
             chain=np.array(chain, dtype=core.HELPER_ROW),
             takes=np.array(takes, dtype=bool).reshape(len(chain), len(self.params.categories)),
             volunteers=np.bincount(

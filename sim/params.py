@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
 from sim.data import default_records
 from sim.limits import MAX_DAYS
@@ -399,7 +399,7 @@ class Campaign(SwitchOnly):
     days: Day = 60
 
 
-class Levers(Frozen):
+class BuiltInLevers(Frozen):
     whistle: Whistle = Whistle()
     workstation: Workstation = Workstation()
     mediation: Mediation = Mediation()
@@ -409,6 +409,53 @@ class Levers(Frozen):
     mobilisation: Mobilisation = Mobilisation()
     paper_resolution: PaperResolution = PaperResolution()
     campaign: Campaign = Campaign()
+
+
+PLUGINS_ENV = "COGOV_LEVERS"  # your own levers: files, separated by os.pathsep
+
+
+def plugin_levers() -> dict:
+    """Your own levers, by name: each file named in `COGOV_LEVERS` is one lever (`NAME`,
+    its `SETTINGS` class, a subclass of `Lever`, its `LEVER` class, a subclass of
+    `sim.actors.LeverObject`, and `LABELS`: its name as ("中文", "English")). They join the
+    scenario file's `levers:` after the built-in ones, off by default."""
+    import importlib.util
+    import os
+
+    out = {}
+    for path in filter(None, os.environ.get(PLUGINS_ENV, "").split(os.pathsep)):
+        where = f"{PLUGINS_ENV}: {path}"
+        if not Path(path).is_file():
+            raise LeverFileError(f"{where}: no such file (a Python file holding one lever)")
+        spec = importlib.util.spec_from_file_location(f"cogov_lever_{Path(path).stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        name, settings = getattr(module, "NAME", None), getattr(module, "SETTINGS", None)
+        if not isinstance(name, str) or not name.isidentifier() or name in out:
+            raise LeverFileError(f"{where}: NAME must be a new lever name (a Python identifier)")
+        if name in BuiltInLevers.model_fields:
+            raise LeverFileError(f"{where}: NAME {name!r} is a built-in lever")
+        if not (isinstance(settings, type) and issubclass(settings, Lever)):
+            raise LeverFileError(f"{where}: SETTINGS must be a subclass of sim.params.Lever")
+        if not isinstance(getattr(module, "LEVER", None), type):
+            raise LeverFileError(f"{where}: LEVER must be its class (a sim.actors.LeverObject)")
+        labels = getattr(module, "LABELS", None)
+        if not (isinstance(labels, tuple) and len(labels) == 2):
+            raise LeverFileError(f'{where}: LABELS must be its name as ("中文", "English")')
+        out[name] = module
+    return out
+
+
+class LeverFileError(ValueError):
+    """A lever file named in `COGOV_LEVERS` is not a lever (one line: file and field)."""
+
+
+PLUGINS = plugin_levers()
+Levers = create_model(
+    "Levers",
+    __base__=BuiltInLevers,
+    **{name: (m.SETTINGS, m.SETTINGS()) for name, m in PLUGINS.items()},
+)
 
 
 class Emergency(Lever):
@@ -518,3 +565,4 @@ class Scenario(Frozen):
 
 
 LEVER_NAMES: tuple[str, ...] = tuple(Levers.model_fields)
+COMPILED_LEVERS: tuple[str, ...] = tuple(BuiltInLevers.model_fields)  # the kernels know these

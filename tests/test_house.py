@@ -33,6 +33,7 @@ CORE = {
     "sim", "sim.jit", "sim.rng", "sim.difficulty", "sim.cases", "sim.core", "sim.day",
     "sim.community", "sim.params", "sim.data", "sim.files", "sim.limits", "sim.agents",
     "sim.model", "sim.metrics", "sim.experiments", "sim.presets", "sim.ties", "sim.levers",
+    "sim.actors",
 }  # fmt: skip
 
 

@@ -4,7 +4,7 @@
 A lever is its module here, named as its key under `levers:` in a scenario file,
 its settings class in `sim/params.py` and its labels in `sim/report/labels.py`;
 nothing else names it. What a module and its class may declare is in
-`sim/levers/base.py`. The module's class (`LEVER`) is built only while the lever
+`sim.actors.LeverObject`. The module's class (`LEVER`) is built only while the lever
 is on. A compiled lever's kernels are called from the day's phases
 (`sim/day.py`) at fixed points, reading its switches, knobs and strength today
 from `day.Levers`; a Python lever acts in its own `step` after the phase it
@@ -17,15 +17,16 @@ grid desk try cases in the order of `RETRY_CHAIN`.
 from importlib import import_module
 
 from sim.levers import emergency
-from sim.params import LEVER_NAMES
+from sim.params import COMPILED_LEVERS, PLUGINS
 
-MODULES = {name: import_module(f"sim.levers.{name}") for name in LEVER_NAMES}
+# Each lever's module: the built-in ones here, then yours (`COGOV_LEVERS`).
+MODULES = {name: import_module(f"sim.levers.{name}") for name in COMPILED_LEVERS} | PLUGINS
 
 # Order matters only where levers meet: the workstation pools capacity before
 # cadres draw on it; 1+N mediation claims disputes before the whistle blows.
 # Levers not named here are built after these, in the scenario file's order.
 BUILT_FIRST = ("workstation", "mediation", "whistle", "mobilisation", "social_forces", "cadres")
-ORDER = BUILT_FIRST + tuple(n for n in LEVER_NAMES if n not in BUILT_FIRST)
+ORDER = BUILT_FIRST + tuple(n for n in MODULES if n not in BUILT_FIRST)
 
 # The retry chain at the grid desk: who tries a simple (grid-solvable) case, in
 # this order (each lever's module says how, as `HELPER`); each case meets at most

@@ -11,9 +11,9 @@ import numba as nb
 import numpy as np
 
 from sim import core
+from sim.actors import LeverObject
 from sim.agents import Cadre, hours_by
 from sim.cases import Channel, Closer, State
-from sim.levers.base import LeverObject
 from sim.rng import below, uniform
 
 # Settings the compiled code reads, by their scenario-file keys: `L.on[0].<lever>_<key>`

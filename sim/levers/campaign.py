@@ -4,7 +4,7 @@ window is applied at the start of each day (`sim/day.py` `begin_day`)."""
 
 import numba as nb
 
-from sim.levers.base import LeverObject
+from sim.actors import LeverObject
 
 VIEW_OFF = {"campaign_category": -1}  # no campaign: no category jumps the queues
 

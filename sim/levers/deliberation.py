@@ -12,8 +12,8 @@ satisfaction (`core.close`)."""
 import numba as nb
 
 from sim import core
+from sim.actors import LeverObject
 from sim.cases import Desk, State
-from sim.levers.base import LeverObject
 from sim.rng import uniform
 
 # Settings the compiled code reads, by their scenario-file keys: `L.on[0].<lever>_<key>`

@@ -7,7 +7,7 @@ marked 战时, to which mobilisation reacts."""
 import numba as nb
 import numpy as np
 
-from sim.levers.base import LeverObject
+from sim.actors import LeverObject
 
 
 @nb.njit(cache=True)

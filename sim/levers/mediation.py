@@ -8,8 +8,8 @@ import numba as nb
 import numpy as np
 
 from sim import core
+from sim.actors import LeverObject
 from sim.cases import Closer, Joint
-from sim.levers.base import LeverObject
 
 # Settings its kernels read, by their scenario-file keys: `L.on[0].<lever>_<key>`.
 BUILT_AROUND = ("departments",)  # its N, and which categories it takes

@@ -13,8 +13,8 @@ import numba as nb
 import numpy as np
 
 from sim import core
+from sim.actors import LeverObject
 from sim.cases import Channel, Closer, State
-from sim.levers.base import LeverObject
 from sim.rng import bernoulli_subset, setup_rng, uniform
 
 # Settings the compiled code reads, by their scenario-file keys: `L.on[0].<lever>_<key>`

@@ -7,7 +7,7 @@ day's rate (x strength while it ramps up; off before `start_day`)."""
 
 import numba as nb
 
-from sim.levers.base import LeverObject
+from sim.actors import LeverObject
 
 # Settings the compiled code reads, by their scenario-file keys: `L.on[0].<lever>_<key>`
 # in this lever's kernels (KNOBS), `X.params[0].<lever>_<key>` in sim/core.py (SHARED).

@@ -5,9 +5,9 @@ import numba as nb
 import numpy as np
 
 from sim import core
+from sim.actors import LeverObject
 from sim.agents import SocialOrganisation
 from sim.cases import Closer
-from sim.levers.base import LeverObject
 
 # A helper of the retry chain (sim/levers/__init__.py): service cases in its community,
 # with its own `success` (the grid workers' when unset).

@@ -7,8 +7,8 @@ would together, with the `coordination` premium (sim/difficulty.py)."""
 import numba as nb
 
 from sim import core
+from sim.actors import LeverObject
 from sim.cases import Closer, Joint
-from sim.levers.base import LeverObject
 
 # Settings its kernels read, by their scenario-file keys: `L.on[0].<lever>_<key>`.
 KNOBS = ("after_bounces", "multi_department", "acceptance")

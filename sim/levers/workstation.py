@@ -17,8 +17,8 @@ routes again; the pool stays, so the cases on the workstation's routes finish.
 import numba as nb
 import numpy as np
 
+from sim.actors import LeverObject
 from sim.agents import Workstation
-from sim.levers.base import LeverObject
 
 BUILT_AROUND = ("departments",)  # its members, formed once
 

@@ -9,6 +9,7 @@ and never spells one itself, so a lever cannot have two Chinese names in two fig
 from __future__ import annotations
 
 from sim.metrics import INFO
+from sim.params import PLUGINS
 
 LANGUAGES = ("zh", "en", "both")
 _lang = ["both"]
@@ -57,7 +58,7 @@ LEVERS = {
     "paper_resolution": ("管理信息失真", "Paper resolution"),
     "campaign": ("运动型治理", "Campaign"),
     "emergency": ("平时/战时", "Emergency"),
-}
+} | {name: module.LABELS for name, module in PLUGINS.items()}  # yours: (中文, English)
 
 SCENARIOS = {
     "solo": ("独角戏", "Solo act"),
