@@ -145,7 +145,7 @@ def test_cadre_bridge_raises_home_department_acceptance(solo_small):
     for seed in range(3):
         m = CoGovModel(on, seed=seed)
         m.run()
-        bridge = m.levers[0].bridge
+        bridge = m.levers["cadres"].bridge
         fw, ac = m.tally.forwarded[:, : bridge.shape[1]], m.tally.accepted[:, : bridge.shape[1]]
         bridged[0] += ac[bridge].sum()
         bridged[1] += fw[bridge].sum()

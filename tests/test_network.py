@@ -143,7 +143,7 @@ def test_online_group_hears_along_ties():
     found = {"tied": [0, 0], "isolated": [0, 0]}
     for seed in range(3):
         m = sim.run(s, seed=seed, keep_model=True).model
-        lever = next(lv for lv in m.levers if lv.name == "mobilisation")
+        lever = m.levers["mobilisation"]
         b, n = m.book, m.book.n
         deg = np.diff(m.community.adjacency.indptr)
         own = (b.others_n[:n] == 0) & (b.taken_in[:n] >= 0) & (b.channel[:n] != Channel.VOICED)
