@@ -40,6 +40,8 @@ def usage_md() -> str:
     [
         ("model", docgen.PARAMS_MARKERS, docgen.params_markdown),
         ("model", docgen.DEFAULTS_MARKERS, docgen.defaults_markdown),
+        ("model", docgen.LEVERS_MARKERS, docgen.levers_markdown),
+        ("model", docgen.CHAIN_MARKERS, docgen.chain_markdown),
         ("usage", docgen.SCHEMA_MARKERS, docgen.schema_markdown),
     ],
 )

@@ -1,4 +1,4 @@
-"""平时 / 战时: a shock window (flood, epidemic) multiplying some categories' rates.
+"""平时 / 战时 (三(三)): a shock window (flood, epidemic) multiplying some categories' rates.
 
 The window is applied at the start of each day (`sim/day.py` `begin_day`):
 inside it the categories' rates carry the shock's multipliers and the day is
