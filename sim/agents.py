@@ -2,7 +2,7 @@
 
 Staff are few and individual, so they are Mesa agents holding their own
 parameters, for inspection and the dashboard. They do no work themselves: each
-day is compiled kernels (`sim/core.py`, the phases of `sim/day.py`,
+day is compiled kernels (`sim/core.py`, `sim/stages.py`, the phases of `sim/day.py`,
 `sim/levers/`) looping over the model's tables (`CoGovModel.grid_table`,
 `CoGovModel.unit_table`, the case book, the levers' view `L`), which the model
 and the levers' `setup` build from the same settings (the cadres' hours per

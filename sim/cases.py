@@ -4,7 +4,7 @@ Cases are individual, but there are tens of thousands a year at scale, so the
 book is one numpy structured array (`CASE`, a record per need), not a list of
 objects: the compiled kernels (`sim/core.py`, `sim/levers/`) loop over the open
 rows and read and write records in place, and Python reads whole columns as
-views (`CaseBook.state`, ...). Rows are appended (`core.append_needs`, room made
+views (`CaseBook.state`, ...). Rows are appended (`stages.append_needs`, room made
 beforehand) and never removed, and every row is in exactly one `State`. The
 enums (`State`, `Desk`, `Joint`, `Channel`, `Closer`) are the codes the kernels
 store; being IntEnums, they compile into the kernels as constants.

@@ -5,7 +5,7 @@
     needs_arise → residents_voice → needs_are_found → the_grid_settles
     → the_street_routes_and_departments_handle → residents_respond
 
-Each phase runs the model's own stages (`sim/core.py`) and the levers that are
+Each phase runs the model's own stages (`sim/stages.py`) and the levers that are
 switched on (`sim/levers/`), reading their switches and state from `L`, a
 small named tuple built once per model. A lever that is off is never called,
 so it draws nothing and changes nothing. Six calls a day instead of ~20 keep
@@ -20,7 +20,7 @@ from typing import NamedTuple
 import numba as nb
 import numpy as np
 
-from sim import core
+from sim import core, stages
 from sim.cases import Channel
 from sim.levers import MODULES as LEVER_MODULES
 from sim.levers import (
@@ -227,10 +227,10 @@ def run_days(X, L, first, last, open_rows, pending):
 @nb.njit(cache=True)
 def needs_arise(X, L, day, open_rows, pending):
     """诉求产生: new needs of every category, and yesterday's spread disputes."""
-    res, cats, sev, diff, other = core.arrivals(X)
-    new = core.append_needs(X, day, res, cats, sev, diff, other)
+    res, cats, sev, diff, other = stages.arrivals(X)
+    new = stages.append_needs(X, day, res, cats, sev, diff, other)
     p_res, p_cats, p_sev, p_diff, p_other = pending
-    spread = core.append_needs(X, day, p_res, p_cats, p_sev, p_diff, p_other)
+    spread = stages.append_needs(X, day, p_res, p_cats, p_sev, p_diff, p_other)
     X.tally[core.T_SPREAD] += spread.size
     for r in spread:
         X.book[r].spread = True
@@ -241,9 +241,9 @@ def needs_arise(X, L, day, open_rows, pending):
 def residents_voice(X, L, day, open_rows):
     """民意表达: new needs are voiced or stay silent; silent ones fester and may escalate
     (矛盾激化), drawing the parties' ties into disputes that arise tomorrow."""
-    disputes = core.voice_old(X, day, open_rows)
-    core.voice_new(X, day, open_rows)
-    return core.spreads(X, disputes)
+    disputes = stages.voice_old(X, day, open_rows)
+    stages.voice_new(X, day, open_rows)
+    return stages.spreads(X, disputes)
 
 
 @nb.njit(cache=True)
@@ -256,7 +256,7 @@ def needs_are_found(X, L, day, open_rows):
     if s[Lever.CADRES] > 0.0:
         cadres.detect(X, L, day, open_rows, s[Lever.CADRES])
     if X.params[0].grid_workers_per_grid > 0:
-        core.patrol(X, day, open_rows)
+        stages.patrol(X, day, open_rows)
 
 
 @nb.njit(cache=True)
@@ -270,13 +270,13 @@ def the_grid_settles(X, L, day, open_rows):
         group, hours = helper_hours(X, L, helper.kind)
         if not hours.any():  # not started yet (reform timing), or nobody to send
             continue
-        used = core.settle_simple(
+        used = stages.settle_simple(
             X, helper.stream, day, open_rows, L.takes[i], group, hours, helper.success,
             helper.closer, helper.bit,
         )  # fmt: skip
         if helper.hours >= 0:
             X.hours[helper.hours] += used.sum()
-    X.hours[core.H_GRID] += core.grid_workers_settle(X, day, open_rows)
+    X.hours[core.H_GRID] += stages.grid_workers_settle(X, day, open_rows)
 
 
 @nb.njit(cache=True)
@@ -303,16 +303,16 @@ def the_street_routes_and_departments_handle(X, L, day, open_rows):
     Departments (条) handle joint sessions first, then their own queues; handling that
     ends today succeeds or not."""
     on, s = L.on[0], L.strength
-    rows, u = core.street_due(X, day, open_rows)
+    rows, u = stages.street_due(X, day, open_rows)
     claimed = np.zeros(rows.size, dtype=np.bool_)
     if s[Lever.MEDIATION] > 0.0:
         mediation.route(X, L, day, rows, u, claimed, s[Lever.MEDIATION])
     if s[Lever.WHISTLE] > 0.0:
         on.whistles += whistle.route(X, L, day, rows, u, claimed, s[Lever.WHISTLE])
-    unit, p = core.silo_acceptance(X, rows)
+    unit, p = stages.silo_acceptance(X, rows)
     if s[Lever.CADRES] > 0.0:
         cadres.bridge(X, L, rows, unit, p)
-    core.silo_forward(X, day, rows, u, claimed, unit, p)
+    stages.silo_forward(X, day, rows, u, claimed, unit, p)
     if formed(L, Lever.MEDIATION, day):  # the centre's sessions accrue (a small street: < 1 a day)
         spd = on.centre_sessions_per_day
         on.centre_budget = min(max(1.0, spd), on.centre_budget + spd)
@@ -327,11 +327,11 @@ def the_street_routes_and_departments_handle(X, L, day, open_rows):
 def residents_respond(X, L, day, open_rows):
     """Word of mouth moves trust along ties; residents volunteer; the day's books close.
     Returns the cases still open."""
-    core.trust_spreads(X)
+    stages.trust_spreads(X)
     boost = (
         1.0 + (L.on[0].mobilisation_recruit - 1.0) * L.strength[Lever.MOBILISATION]
     )  # 1 before it starts
-    core.residents_volunteer(X, boost, L.volunteers)
+    stages.residents_volunteer(X, boost, L.volunteers)
     open_rows = core.end_of_day(X, open_rows)
     record(X, L, day)
     return open_rows

@@ -5,9 +5,11 @@ residents voice or stay silent → patrols and probes detect → the grid settle
 → the street office routes the rest (silo, whistle, workstation, 1+N) →
 departments handle → cases close → residents give feedback → trust spreads.
 
-Each stage's work is a compiled kernel (`sim/core.py`, and each lever's own in
-`sim/levers/`), so a day costs microseconds. The core does no I/O. A lever that
-is off is never constructed, so it cannot touch the results.
+Each stage's work is a compiled kernel (`sim/stages.py` on the engine of
+`sim/core.py`, and each lever's own in `sim/levers/`), so a day costs
+microseconds. What the kernels read is built in `sim/views.py`; levers changed
+while running are `sim/reforms.py`. The core does no I/O. A lever that is off is
+never constructed, so it cannot touch the results.
 """
 
 from __future__ import annotations
@@ -16,15 +18,16 @@ import mesa
 import numpy as np
 
 from sim import community as community_mod
-from sim import core, day
-from sim import levers as levers_mod
+from sim import core, day, stages
 from sim.agents import Department, GovernanceCentre, GridWorker, Resident, StreetOffice
-from sim.cases import CaseBook, Closer, Desk, Joint, State
+from sim.cases import CaseBook, Closer, Desk, State
 from sim.difficulty import chance
-from sim.levers import MODULES, ORDER, RETRY_CHAIN, build_levers
+from sim.levers import build_levers
 from sim.metrics import Tally, daily_columns, daily_frame
-from sim.params import COMPILED_LEVERS, LEVER_NAMES, Scenario
+from sim.params import LEVER_NAMES, Scenario
+from sim.reforms import Reforms
 from sim.rng import seed_streams, setup_rng
+from sim.views import CompiledViews
 
 DAILY_KEY = 1000  # spawn keys of the daily streams start here
 ACTOR_DESKS = ("grid", "street")  # where your actors may take a waiting case
@@ -54,7 +57,7 @@ class Residents:
             super().__setattr__(name, value)
 
 
-class CoGovModel(mesa.Model):
+class CoGovModel(CompiledViews, Reforms, mesa.Model):
     """A street governed solo (独角戏) or in chorus (大合唱): the levers decide which."""
 
     def __init__(self, params: Scenario | None = None, seed: int = 0, community=None):
@@ -93,7 +96,7 @@ class CoGovModel(mesa.Model):
         self._room = self._room_per_day()
         self.L = self._lever_view()
         self._view: core.Street | None = None
-        self.pending = tuple(core.spreads(self.X, np.empty(0, dtype=np.int64)))  # none yet
+        self.pending = tuple(stages.spreads(self.X, np.empty(0, dtype=np.int64)))  # none yet
         day.record(self.X, self.L, 0)  # row 0 of the daily record: the street before day 1
         self._space = None
 
@@ -213,46 +216,6 @@ class CoGovModel(mesa.Model):
         self.unit_table = np.concatenate([self.unit_table, row])  # first come, first served
         return len(self.units) - 1
 
-    def _param_record(self) -> np.ndarray:
-        """The scalars the shared rules read, as one record (`day.PARAMS`)."""
-        rec = np.zeros(1, dtype=day.PARAMS)
-        self._copy_settings(rec, core.SETTINGS.items())
-        self._copy_settings(rec, day.lever_settings("SHARED"))
-        rec["households"] = self.community.n
-        rec["workstation_unit"] = self.workstation_unit
-        rec["grid_workers_need_first"] = self.params.grid_workers.priority == "need_first"
-        rec["meeting_share"] = 0.0  # set each morning (day.begin_day)
-        rec["paper_today"] = -1.0
-        return rec
-
-    def _joint_bodies(self) -> np.ndarray:
-        """The joint bodies (`core.JOINT_BODY`, by `Joint` kind), each from the `JOINT` of
-        the lever module that convenes it, with the settings in force (`_view_levers`)."""
-        table = np.zeros(len(Joint), dtype=core.JOINT_BODY)
-        for lever, module in day.LEVER_MODULES.items():
-            body = getattr(module, "JOINT", None)
-            if body is not None:
-                p, row = getattr(self._view_levers, lever), table[body["kind"]]
-                for field in ("premium", "horizon"):  # its settings, by their keys
-                    row[field] = getattr(p, body[field])
-                for field in ("closer", "capped", "centre"):
-                    row[field] = body[field]
-        return table
-
-    def _copy_settings(self, rec: np.ndarray, sections) -> None:
-        """Each setting into its field `<section>_<key>`. Levers' settings are those in
-        force (`_view_levers`); a lever that is off gives a setting its module's `OFF`
-        value where it names one (the neutral value)."""
-        for section, keys in sections:
-            lever = section.removeprefix("levers.")
-            if lever != section:
-                where = getattr(self._view_levers, lever)
-                off = {} if where.enabled else getattr(day.LEVER_MODULES[lever], "OFF", {})
-            else:
-                where, off = getattr(self.params, section), {}
-            for key in keys:
-                rec[f"{lever}_{key}"] = off.get(key, getattr(where, key))
-
     @property
     def space(self):
         """The Mesa network with one Resident agent per household, built on first use."""
@@ -270,41 +233,6 @@ class CoGovModel(mesa.Model):
         are made on first asking, with the network they live on (`space`)."""
         _ = self.space
         return super().agents_by_type
-
-    # ------------------------------------------------------------ the kernels' view
-    @property
-    def X(self) -> core.Street:
-        """The state as the kernels see it; rebuilt only when the case book has grown."""
-        v = self._view
-        if v is None or v.book is not self.book.data or v.others is not self.book.others:
-            c = self.community.adjacency
-            self._view = v = core.Street(
-                book=self.book.data,
-                others=self.book.others,
-                sizes=self.book.sizes,
-                homes=self.residents.data,
-                signalled=self.residents.signalled,
-                tally=self.tally.counts,
-                hours=self.tally.hours.vector,
-                params=self.param_table,
-                cats=self.cat_table,
-                units=self.unit_table,
-                grids=self.grid_table,
-                route=self.route,
-                route_len=self.route_len,
-                route_parts=self.route_parts,
-                step_hours=self.step_hours,
-                step_days=self.step_days,
-                dept_success=self.dept_success,
-                streams=self.S,
-                forwarded=self.tally.forwarded,
-                accepted=self.tally.accepted,
-                indptr=c.indptr.astype(np.int64) if v is None else v.indptr,
-                indices=c.indices.astype(np.int64) if v is None else v.indices,
-                members=self.members,
-                joints=self.joint_table,
-            )
-        return v
 
     def rows(self, desk: Desk, state: State = State.QUEUED) -> np.ndarray:
         """Open cases in a state at a desk (for levers and inspection)."""
@@ -413,180 +341,6 @@ class CoGovModel(mesa.Model):
         if not 0 <= int(row) < self.book.n:
             raise ValueError(f"row {row!r}: no such case (the book holds {self.book.n})")
         return int(row)
-
-    def make_room(self, days: int, last: int | None = None) -> None:
-        """Room in the case book for `days` of arrivals (far into the Poisson tail, at the
-        emergency's multipliers) and the spread disputes waiting; and in the daily record
-        up to day `last` (by default `days` after the last day run)."""
-        t = self.cat_table  # (no BLAS for 11 numbers: its threads would spin)
-        lam = float((t["rate"] * np.maximum(t["multiplier"], t["shock"])).sum()) * days
-        lam *= self.community.n
-        cases = int(lam + 12 * np.sqrt(lam) + 64) + self.pending[0].size
-        if self.book.n + cases > self.book.data.size:
-            self.book.make_room(cases, 0)
-        if self.book.n_others + cases * self._room > self.book.others.size:
-            self.book.make_room(0, cases * self._room)
-        last = self.steps + days if last is None else last
-        if last >= self.L.daily.shape[0]:
-            grown = np.zeros((max(last + 1, 2 * self.L.daily.shape[0]), self.L.daily.shape[1]))
-            grown[: self.L.daily.shape[0]] = self.L.daily
-            self.L = self.L._replace(daily=grown)
-
-    def _room_per_day(self) -> int:
-        """Most households one new need can touch: its ties in its grid, or a party."""
-        adj = self.community.adjacency.tocoo()
-        same = self.community.grid[adj.row] == self.community.grid[adj.col]
-        return int(np.bincount(adj.row[same], minlength=self.community.n).max(initial=0)) + 1
-
-    def lever_strength(self, name: str) -> float:
-        """A lever's strength today (`day.strength`): the compiled one's from `L`, yours
-        from its settings in force and the day it was switched off (`reform`)."""
-        k = LEVER_NAMES.index(name)
-        if name in COMPILED_LEVERS:
-            return float(self.L.strength[k])
-        p, today = getattr(self._view_levers, name), self.day
-        if not p.enabled or today < p.start_day or today >= self._ends[k]:
-            return 0.0
-        return 1.0 if p.ramp_days <= 0 else min(1.0, (today - p.start_day + 1) / p.ramp_days)
-
-    def _hook(self, lever) -> None:
-        """A Python lever acts after the phase it names, as your actors do."""
-        if lever.PHASE is not None:
-            if lever.PHASE not in day.PHASES:
-                raise ValueError(f"{lever.name}.PHASE: {lever.PHASE!r} is not a phase of the day")
-            self._actors.setdefault(lever.PHASE, []).append(lever)
-
-    def _lever_view(self) -> day.Levers:
-        """The levers' switches, knobs and arrays as the compiled phases read them: each
-        built lever gives its own (`view`), the rest stay empty (`day.NO_ARRAYS`)."""
-        lv, built = self._view_levers, self.levers
-        on = np.zeros(1, dtype=day.LEVERS)
-        for name in COMPILED_LEVERS:
-            on[name] = getattr(self.params.levers, name).enabled
-            if name not in built:
-                for field, value in getattr(MODULES[name], "VIEW_OFF", {}).items():
-                    on[field] = value
-        self._copy_settings(on, day.lever_settings("KNOBS"))
-        on["centre_sessions_per_day"] = self.governance_centre.sessions_per_day
-        on["room_per_case"] = self._room
-        arrays = {f: np.zeros((0,) * nd, dtype=t) for f, (t, nd) in day.NO_ARRAYS.items()}
-        for lever in built.values():
-            arrays.update(lever.view(on))
-        chain, takes = [], []  # the helpers at the grid desk, in the order of the retry chain
-        for i, name in enumerate(RETRY_CHAIN):
-            if not getattr(lv, name).enabled:
-                continue
-            h = MODULES[name].HELPER
-            success = getattr(built[name], "success", self.params.grid_workers.success)
-            chain.append((h["kind"], h["stream"], success, int(h["closer"]), 1 << i, h["hours"]))
-            takes.append(getattr(self, f"cat_{h['takes']}"))
-        return day.Levers(
-            on=on,
-            enabled=np.array([getattr(lv, k).enabled for k in COMPILED_LEVERS]),
-            start=np.array([getattr(lv, k).start_day for k in COMPILED_LEVERS], dtype=np.int64),
-            ramp=np.array([getattr(lv, k).ramp_days for k in COMPILED_LEVERS], dtype=np.int64),
-            end=self._ends[: len(COMPILED_LEVERS)].copy(),
-            strength=np.zeros(len(COMPILED_LEVERS)),
-            chain=np.array(chain, dtype=core.HELPER_ROW),
-            takes=np.array(takes, dtype=bool).reshape(len(chain), len(self.params.categories)),
-            volunteers=np.bincount(
-                self.community.grid[self.residents.volunteer], minlength=self.community.n_grids
-            ).astype(np.int64),
-            daily=np.zeros((self.params.days + 1, len(day.DAILY))),
-            **arrays,
-        )
-
-    # ------------------------------------------------------------ reforms while running
-    DAY_STATE = tuple(name for name, _ in core.DAY_STATE)  # param fields set each morning
-    LEVER_STATE = ("emergency", "centre_budget", "sessions", "whistles")  # kept in `L.on`
-
-    def reform(self, lever: str, **changes) -> None:
-        """Change a lever from the next day on; the days run so far stay as they were.
-
-        * Switching a lever on (`enabled=True`, optionally with `ramp_days` and knobs) sets
-          its `start_day` to the next day: the run then continues exactly, bit for bit, as
-          a model built with that `start_day` (`tests/test_reform_running.py`).
-        * Knobs of a lever that is on take effect the next morning; what the model has
-          become (cases, trust, volunteers, online groups, queues, debts) stays.
-        * Switching it off (`enabled=False`) makes its strength 0 from the next day, as
-          before its start day; the work it already took on finishes (joint sessions
-          booked, meetings called, cases on the workstation's routes, whose members keep
-          their hours pooled).
-
-        `params` then holds the settings in force, and `reforms` every change with its
-        first day. A bad setting raises (pydantic's ValidationError, or ValueError for
-        what cannot change while running) and leaves the model as it was.
-        """
-        if lever not in LEVER_NAMES:
-            raise KeyError(f"unknown lever {lever!r} (levers: {', '.join(LEVER_NAMES)})")
-        if "start_day" in changes:
-            raise ValueError(f"levers.{lever}.start_day: a reform starts the next day")
-        first = self.day + 1
-        k = LEVER_NAMES.index(lever)
-        was = getattr(self.params.levers, lever)
-        switch_on = changes.get("enabled", was.enabled) and not was.enabled
-        if "ramp_days" in changes and not switch_on:
-            raise ValueError(f"levers.{lever}.ramp_days: can change only when switching it on")
-        settings = {**changes, "start_day": first} if switch_on else dict(changes)
-        params = self.params.with_levers(**{lever: settings})  # validated
-        now = getattr(params.levers, lever)
-        built = self.levers.get(lever)
-        view = getattr(self._view_levers, lever)
-        if built is not None:
-            for field in getattr(MODULES[lever], "BUILT_AROUND", ()):
-                if getattr(now, field) != getattr(view, field):
-                    raise ValueError(
-                        f"levers.{lever}.{field}: the lever was built around it; it cannot "
-                        "change while running (restart with the new setting)"
-                    )
-        self.params = params
-        self.reforms.append((first, lever, dict(changes)))
-        if not now.enabled:  # off from tomorrow; built levers keep their last settings
-            if built is not None and self._ends[k] > first:
-                self._ends[k] = first
-            self._refresh_view()
-            return
-        self._ends[k] = day.NEVER
-        self._view_levers = self._view_levers.model_copy(update={lever: now})
-        self._rebuild_lever(lever, now, built)
-        self._refresh_view()
-
-    def _rebuild_lever(self, lever: str, p, built) -> None:
-        """The lever's object for settings `p`: built and set up now, or what the built one
-        becomes (`reformed`: the workstation keeps its unit, the online groups their
-        members). A lever built while running may add units and routes, and levers that
-        reach them are set up again (`REBUILT_WITH`)."""
-        if built is not None:
-            obj = built.reformed(p)
-        else:
-            obj = levers_mod.build(self, lever, p)
-            obj.setup()
-        objects = {**self.levers, lever: obj}
-        if built is None:
-            self._build_routes()
-            self._view = None  # perhaps a new unit and new routes
-            for name, other in objects.items():
-                if lever in getattr(MODULES.get(name), "REBUILT_WITH", ()):
-                    other.remove()
-                    other.setup()
-        for phase in self._actors.values():  # a Python lever acts as its new self
-            phase[:] = [x for x in phase if x is not built]
-        self._hook(obj)
-        rest = {n: x for n, x in objects.items() if n not in ORDER}  # the emergency shock
-        self.levers = {n: objects[n] for n in ORDER if n in objects} | rest
-
-    def _refresh_view(self) -> None:
-        """The compiled view (`param_table`, `L`) from the settings now, keeping the state."""
-        rec = self._param_record()
-        for name in day.PARAMS.names:
-            if name not in self.DAY_STATE:
-                self.param_table[name] = rec[name]
-        self.joint_table[:] = self._joint_bodies()
-        old, new = self.L, self._lever_view()
-        for name in self.LEVER_STATE:
-            new.on[name] = old.on[name]
-        new.strength[:] = old.strength
-        self.L = new._replace(volunteers=old.volunteers, daily=old.daily)
 
     # ------------------------------------------------------------ running
     def run(self, days: int | None = None) -> None:

@@ -30,10 +30,10 @@ PACKAGE = jit.PACKAGE
 # the model core: what one run needs. It imports nothing from the layers over it
 # (command line, executors, sweeps, calibration, dashboard, reports).
 CORE = {
-    "sim", "sim.jit", "sim.rng", "sim.difficulty", "sim.cases", "sim.core", "sim.day",
+    "sim", "sim.jit", "sim.rng", "sim.difficulty", "sim.cases", "sim.core", "sim.stages", "sim.day",
     "sim.community", "sim.params", "sim.data", "sim.files", "sim.limits", "sim.agents",
     "sim.model", "sim.metrics", "sim.experiments", "sim.presets", "sim.ties", "sim.levers",
-    "sim.actors",
+    "sim.actors", "sim.views", "sim.reforms",
 }  # fmt: skip
 
 
@@ -190,7 +190,12 @@ def test_a_setting_keeps_its_name_down_to_the_kernels():
     m = CoGovModel(p, seed=0)
     kernels = "".join(
         f.read_text(encoding="utf-8")
-        for f in [PACKAGE / "core.py", PACKAGE / "day.py", *(PACKAGE / "levers").glob("*.py")]
+        for f in [
+            PACKAGE / "core.py",
+            PACKAGE / "stages.py",
+            PACKAGE / "day.py",
+            *(PACKAGE / "levers").glob("*.py"),
+        ]
     )
     for record, sections, extra in (
         (m.param_table[0], [*core.SETTINGS.items(), *day.lever_settings("SHARED")],
