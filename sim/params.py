@@ -500,6 +500,11 @@ class Scenario(Frozen):
 
     @model_validator(mode="after")
     def _cross_references(self) -> Scenario:
+        return self.check_across()
+
+    def check_across(self) -> Scenario:
+        """The checks across sections (names that must exist or be unique): also for a
+        scenario whose changed sections were validated on their own (sweep points)."""
         depts = [d.name for d in self.departments]
         if len(set(depts)) != len(depts):
             raise ValueError("departments: names must be unique")

@@ -102,6 +102,43 @@ def test_bundled_sweeps_validate():
     assert len(load(ROOT / "scenarios/sweeps/sobol_levers.yaml").points) == 256 * (6 + 2)
 
 
+def test_points_validated_by_section_are_the_fully_validated_scenarios():
+    """Only the sections a point changes are validated again; the scenario is the same
+    as a full validation's, and what a full validation refuses is still refused."""
+    from sim.params import Scenario
+    from sim.sweep.spec import set_path
+
+    for name in ("classroom", "cadres_x_acceptance", "sobol_levers", "assumptions"):
+        sw = load(ROOT / "scenarios" / "sweeps" / f"{name}.yaml")
+        sides = [(sw.base, sw.params)] + ([(sw.versus, sw.versus_params)] if sw.paired else [])
+        for base, params in sides:
+            dump = base.model_dump(mode="json")
+            for p in sw.points[:: max(1, len(sw.points) // 40)]:
+                data = dump
+                for k, v in p.values.items():
+                    data = set_path(data, k, v)
+                full = Scenario.model_validate_json(json.dumps(data, default=str), strict=True)
+                assert params[p.id] == full.model_copy(update={"name": base.name}), (name, p.id)
+
+
+@pytest.mark.parametrize(
+    ("axes", "overrides", "expect"),
+    [
+        ({"levers.campaign.category": ["nosuch"]}, {"levers": {"campaign": {"enabled": True}}},
+         "levers.campaign.category: unknown category 'nosuch'"),
+        ({"levers.cadres.per_grid": [2, -1]}, {}, "levers.cadres.per_grid"),
+        ({"residents.voice": [True]}, {}, "residents.voice"),
+    ],
+)  # fmt: skip
+def test_a_point_refused_across_sections_or_strictly_names_the_field(
+    tmp_path, capsys, axes, overrides, expect
+):
+    bad = write_spec(tmp_path / "bad.yaml", axes=axes, overrides=overrides)
+    code, _, err = run_cli(["sweep", bad, "--out", tmp_path / "o", "--quiet"], capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert expect in err, err
+
+
 # ---------------------------------------------------------------- executors agree
 def test_serial_local_pool_and_dask_identical(spec, tmp_path):
     from distributed import LocalCluster
