@@ -133,13 +133,13 @@ def test_pruning_drops_restrictions_that_chase_noise():
     restrictions (quasi-p well above 0.05) and keeps a."""
     import pandas as pd
 
-    from sim.sweep.discover import MAX_QP, _prim
+    from sim.sweep.boxes import MAX_QP, prim_boxes
 
     rng = np.random.default_rng(1)
     x = pd.DataFrame(rng.uniform(0, 1, (600, 4)), columns=list("abcd"))
     y = (x["a"] > 0.7).to_numpy() ^ (rng.uniform(size=600) < 0.15)
-    (raw,), _ = _prim(x, y, 1, 0.95, 0.05, 0.05, 0.05, prune=False)
-    (pruned,), (traj,) = _prim(x, y, 1, 0.95, 0.05, 0.05, 0.05, prune=True)
+    (raw,), _ = prim_boxes(x, y, 1, 0.95, 0.05, 0.05, 0.05, prune=False)
+    (pruned,), (traj,) = prim_boxes(x, y, 1, 0.95, 0.05, 0.05, 0.05, prune=True)
     weak = {a for a, p in raw.quasi_p.items() if all(v is None or v >= MAX_QP for v in p)}
     assert weak and weak <= {"b", "c", "d"}
     assert list(pruned.limits) == ["a"] and abs(pruned.limits["a"][0] - 0.7) < 0.05

@@ -27,18 +27,25 @@ from __future__ import annotations
 import json
 import math
 import re
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from sim.sweep.boxes import (
+    MAX_QP,
+    MIN_CUT,
+    Box,
+    cart_boxes,
+    density_floor,
+    inside_box,
+    prim_boxes,
+)
 from sim.sweep.spec import SweepError
+from sim.sweep.wording import number, write_sentences
 
 MIN_POINTS = 10  # fewer design points than this: no box means anything
-MAX_QP = 0.05  # a restriction whose quasi-p value is this or more is dropped
-MIN_CUT = 0.1  # so is one that cuts less than this share of its axis's range
 METHODS = ("prim", "cart")
 COST = "resolutions_per_100_total_hours"  # the cost side shown beside each box
 STAFF = "resolutions_per_100_staff_hours"
@@ -80,26 +87,6 @@ def threshold(text: str) -> Threshold:
 
 
 # ---------------------------------------------------------------- results
-@dataclass
-class Box:
-    """One box: its restricted axes `{axis: (low, high)}` and how well it fits."""
-
-    limits: dict[str, tuple[float, float]]  # only the restricted axes
-    coverage: float
-    density: float
-    mass: float
-    n: int  # design points inside
-    of_interest: int  # of them, below / above the threshold
-    res_dim: int
-    mean: float  # the metric's mean over the points inside
-    quasi_p: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
-    side: dict[str, str] = field(default_factory=dict)  # axis -> "above" | "below" | "between"
-    step: int | None = None  # its index on the peeling trajectory (PRIM)
-    dense_enough: bool = True
-    before_prune: dict | None = None  # PRIM's chosen step before weak restrictions went
-    cost: dict = field(default_factory=dict)  # means inside the box of the cost metrics
-    sentence_en: str = ""
-    sentence_zh: str = ""
 
 
 @dataclass
@@ -237,307 +224,9 @@ def _unknown_paired(runs: pd.DataFrame, metric: str) -> None:
 
 
 # ---------------------------------------------------------------- PRIM and CART
-def _quiet_import(name: str):
-    """EMA Workbench warns about optional packages on import; its analysis needs none."""
-    import importlib
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return importlib.import_module(name)
-
-
-def _limits(box_lim: pd.DataFrame, init: pd.DataFrame, axes) -> dict:
-    out = {}
-    for a in axes:
-        lo, hi = float(box_lim.loc[0, a]), float(box_lim.loc[1, a])
-        if lo > float(init.loc[0, a]) or hi < float(init.loc[1, a]):
-            out[a] = (lo, hi)
-    return out
-
-
-def _inside(x: pd.DataFrame, limits: dict) -> np.ndarray:
-    mask = np.ones(len(x), dtype=bool)
-    for a, (lo, hi) in limits.items():
-        v = x[a].to_numpy(float)
-        mask &= (v >= lo) & (v <= hi)
-    return mask
-
-
-def balance(coverage, density):
-    """The harmonic mean of coverage and density (an F1 score): high only when both are."""
-    c, d = np.asarray(coverage, float), np.asarray(density, float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(c + d > 0, 2 * c * d / (c + d), 0.0)
-
-
-def density_floor(min_density: float, base_rate: float) -> float:
-    """How dense a box must be: `min_density`, and at least halfway from the share of
-    all points that are of interest (the base rate) to 1, so that a box always says
-    more than the sweep as a whole does."""
-    return max(min_density, (1 + base_rate) / 2)
-
-
-def _select(traj: pd.DataFrame, floor: float) -> tuple[int, bool]:
-    """Among the restricted steps dense enough, the one that best balances coverage and
-    density (their harmonic mean; fewer restricted axes on a tie); none: the densest."""
-    ok = traj[(traj["density"] >= floor) & (traj["res_dim"] > 0)]
-    if len(ok):
-        best = ok.assign(_f=balance(ok["coverage"], ok["density"]))
-        best = best.sort_values(["_f", "res_dim"], ascending=[False, True], kind="stable")
-        return int(best.index[0]), True
-    best = traj.sort_values(["density", "coverage"], ascending=[False, False], kind="stable")
-    return int(best.index[0]), False
-
-
-def _prune(box, step: int, init: pd.DataFrame, axes) -> int:
-    """Drop, one at a time, the weakest restriction of the chosen box while one is weak:
-    its quasi-p value (Bryant & Lempert 2010) is at least MAX_QP on every restricted
-    side, or it cuts less than MIN_CUT of the axis's range (PRIM's 5 % peels leave such
-    slivers, which no one can act on). EMA's `drop_restriction` adds the pruned box to
-    the trajectory with its statistics recomputed; its index is returned."""
-    cur = step
-    while True:
-        restricted = _limits(box.box_lims[cur], init, axes)
-        if len(restricted) <= 1:
-            return cur
-        weak = []
-        for a, (lo, hi) in restricted.items():
-            span = float(init.loc[1, a]) - float(init.loc[0, a])
-            cut = 1 - (hi - lo) / span if span > 0 else 1.0
-            ps = [v for v in _quasi_p(box.p_values[cur].get(a)) if v is not None]
-            if cut < MIN_CUT or (ps and min(ps) >= MAX_QP):
-                weak.append((cut, a))
-        if not weak:
-            return cur
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            box.drop_restriction(min(weak)[1], i=cur)
-        cur = len(box.peeling_trajectory) - 1
-
-
-def _prim(x, y, boxes, floor, mass_min, peel_alpha, paste_alpha, prune=True):
-    """PRIM with covering: up to `boxes` boxes, each chosen on its trajectory (`_select`)
-    and pruned of weak restrictions (`_prune`)."""
-    prim = _quiet_import("ema_workbench.analysis.prim")
-    with warnings.catch_warnings():  # pandas deprecations inside the library
-        warnings.simplefilter("ignore")
-        p = prim.Prim(x, y, peel_alpha=peel_alpha, paste_alpha=paste_alpha, mass_min=mass_min)
-    init = p.box_init
-    found, trajectories = [], []
-    for _ in range(boxes):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            box = p.find_box()
-        if box is None:
-            break
-        peeled = len(box.peeling_trajectory)
-        step, dense = _select(box.peeling_trajectory.reset_index(drop=True), floor)
-        if found and not dense:
-            break  # the cases left are not concentrated anywhere: stop covering
-        box.select(step)
-        final = _prune(box, step, init, x.columns) if prune else step
-        box.select(final)
-        traj = box.peeling_trajectory.reset_index(drop=True).copy()
-        traj["selected"] = traj.index == final
-        traj["pruned"] = traj.index >= peeled  # added by dropping restrictions
-        traj.insert(0, "box", len(found) + 1)
-        trajectories.append(traj)
-        row = traj.loc[final]
-        limits = _limits(box.box_lims[final], init, x.columns)
-        before = None
-        if final != step:
-            r0 = traj.loc[step]
-            before = {k: float(r0[k]) for k in ("coverage", "density", "mass")}
-            before["res_dim"] = int(r0["res_dim"])
-        found.append(
-            Box(
-                limits=limits,
-                coverage=float(row["coverage"]),
-                density=float(row["density"]),
-                mass=float(row["mass"]),
-                n=int(row["n"]),
-                of_interest=int(row["k"]),
-                res_dim=len(limits),
-                mean=float("nan"),
-                quasi_p={a: _quasi_p(box.p_values[final].get(a)) for a in limits},
-                step=final,
-                dense_enough=bool(row["density"] >= floor),
-                before_prune=before,
-            )
-        )
-        if not dense:
-            break
-    return found, trajectories
-
-
-def _quasi_p(pair) -> tuple[float | None, float | None]:
-    """EMA's quasi-p values of a restriction's (lower, upper) bound; -1 (unrestricted)
-    becomes None."""
-    pair = list(pair or [-1, -1])
-    return tuple(None if v is None or v < 0 else float(v) for v in pair[:2])
-
-
-def _cart(x, y, boxes, floor, mass_min):
-    """CART's leaves dense enough, by how well they balance coverage and density."""
-    cart = _quiet_import("ema_workbench.analysis.cart")
-    c = cart.CART(x, y, mass_min=mass_min)
-    c.build_tree()
-    init = x.apply(lambda col: pd.Series([col.min(), col.max()]))
-    leaves = []
-    total = max(int(y.sum()), 1)
-    for i, lim in enumerate(c.boxes):
-        limits = _limits(lim, init, x.columns)
-        inside = _inside(x, limits)
-        k, n = int(y[inside].sum()), int(inside.sum())
-        leaves.append(
-            {
-                "leaf": i,
-                "coverage": k / total,
-                "density": k / n if n else 0.0,
-                "mass": n / len(y),
-                "n": n,
-                "k": k,
-                "res_dim": len(limits),
-                "limits": limits,
-            }
-        )
-    table = pd.DataFrame(leaves)
-    table["balance"] = balance(table["coverage"], table["density"])
-    dense = table[(table["density"] >= floor) & (table["res_dim"] > 0)]
-    dense = dense.sort_values("balance", ascending=False)
-    chosen = dense.head(boxes)
-    ok = True
-    if chosen.empty:
-        chosen, ok = table.sort_values(["density", "coverage"], ascending=False).head(1), False
-    found = [
-        Box(
-            limits=r["limits"],
-            coverage=float(r["coverage"]),
-            density=float(r["density"]),
-            mass=float(r["mass"]),
-            n=int(r["n"]),
-            of_interest=int(r["k"]),
-            res_dim=int(r["res_dim"]),
-            mean=float("nan"),
-            step=int(r["leaf"]),
-            dense_enough=ok,
-        )
-        for _, r in chosen.iterrows()
-    ]
-    table["selected"] = table["leaf"].isin([b.step for b in found])
-    table["limits"] = [json.dumps(v) for v in table["limits"]]
-    return found, [table]
 
 
 # ---------------------------------------------------------------- sentences
-def _num(v: float) -> str:
-    """A bound as a decision maker reads it: two significant figures."""
-    if v == 0 or not math.isfinite(v):
-        return f"{v:g}"
-    if abs(v) >= 100:
-        return f"{v:,.0f}"
-    digits = max(0, 1 - math.floor(math.log10(abs(v))))
-    text = f"{round(v, digits):.{digits}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def _is_rate(metric: str) -> bool:
-    from sim.metrics import INFO
-
-    if metric in INFO:
-        return INFO[metric][0] == "share 0-1"
-    return metric.endswith("_rate")
-
-
-def _subject(d: Discovery) -> tuple[str, str, str, str]:
-    """(English subject, Chinese subject, threshold in English, threshold in Chinese)."""
-    from sim.report.labels import METRICS, SCENARIOS
-
-    m, v = d.metric, d.value
-    q = f" (q{d.threshold.quantile:g} of the sweep's points)" if d.threshold.quantile else ""
-    qz = f"(全部设计点的第 {d.threshold.quantile:g} 百分位)" if d.threshold.quantile else ""
-    if d.paired and m.startswith("gain_") and m[5:] in METRICS:
-        a, b = d.paired
-        base = m[5:]
-        zh, en = METRICS[base]
-        za, zb = (SCENARIOS.get(n, (n, n))[0] for n in (a, b))
-        if _is_rate(base):
-            pts = f"{100 * v:+.1f}"
-            more = "more" if d.direction == "above" else "less"
-            en_s = f"{b} gains {more} than {pts} points of {en.lower()} over {a}{q}"
-            zh_s = (
-                f"{zb}相对{za}的{zh}提升{'超过' if d.direction == 'above' else '不足'} "
-                f"{pts} 个百分点{qz}"
-            )
-            return en_s, zh_s, "", ""
-        return (
-            f"{b}'s {en.lower()} minus {a}'s",
-            f"{zb}与{za}的{zh}之差",
-            f"{_num(v)}{q}",
-            f"{_num(v)}{qz}",
-        )
-    prefix, _, rest = m.partition("_")
-    if d.paired and prefix in d.paired and rest in METRICS:
-        zh, en = METRICS[rest]
-        return (
-            f"{prefix}'s {en.lower()}",
-            f"{SCENARIOS.get(prefix, (prefix, prefix))[0]}的{zh}",
-            f"{_num(v)}{q}",
-            f"{_num(v)}{qz}",
-        )
-    zh, en = METRICS.get(m, (m, m))
-    return en[:1].upper() + en[1:], zh, f"{_num(v)}{q}", f"{_num(v)}{qz}"
-
-
-def _condition(axis: str, lo: float, hi: float, full: tuple[float, float]) -> tuple:
-    from sim.report.labels import PARAMETERS
-
-    zh, en, unit = PARAMETERS.get(axis, (axis, axis, ""))
-    if unit == "multiplier":  # "department success x1.2" reads as a scale, not a rate
-        zh, en = f"{zh}倍数", f"{en} multiplier"
-    en = en if en[1:2].isupper() else en[:1].lower() + en[1:]
-    low_cut, high_cut = lo > full[0], hi < full[1]
-    if low_cut and high_cut:
-        return (
-            "between",
-            f"{en} is between {_num(lo)} and {_num(hi)}",
-            (f"{zh}介于 {_num(lo)} 与 {_num(hi)} 之间"),
-        )
-    if low_cut:
-        return "above", f"{en} is above {_num(lo)}", f"{zh}高于 {_num(lo)}"
-    return "below", f"{en} is below {_num(hi)}", f"{zh}低于 {_num(hi)}"
-
-
-def _sentences(d: Discovery, b: Box) -> None:
-    subj_en, subj_zh, thr_en, thr_zh = _subject(d)
-    order = sorted(  # the tightest restriction first
-        b.limits.items(),
-        key=lambda kv: (kv[1][1] - kv[1][0]) / max(np.ptp(d.ranges[kv[0]]), 1e-12),
-    )
-    parts = []
-    for a, (lo, hi) in order:
-        side, en, zh = _condition(a, lo, hi, d.ranges[a])
-        b.side[a] = side
-        parts.append((en, zh))
-    cond_en = " and ".join(p[0] for p in parts) or "anywhere in the sweep"
-    cond_zh = "且".join(p[1] for p in parts) or "在整个取值范围内"
-    if thr_en:  # "X is below T"
-        word = "above" if d.direction == "above" else "below"
-        zword = "高于" if d.direction == "above" else "低于"
-        claim_en, claim_zh = f"{subj_en} is {word} {thr_en}", f"{subj_zh}{zword} {thr_zh}"
-    else:  # the subject already holds the threshold ("chorus gains less than 2 points")
-        claim_en, claim_zh = subj_en, subj_zh
-    claim_en = claim_en[:1].upper() + claim_en[1:]
-    fit_en = (
-        f"{b.density:.0%} of the design points in this box are so (density); it holds "
-        f"{b.coverage:.0%} of all such points (coverage) and {b.mass:.0%} of the sweep (mass)"
-    )
-    fit_zh = (
-        f"该区域内 {b.density:.0%} 的设计点如此(密度),覆盖全部此类点的 {b.coverage:.0%}"
-        f"(覆盖率),占全部设计点的 {b.mass:.0%}(质量)"
-    )
-    b.sentence_en = f"{claim_en} when {cond_en}: {fit_en}."
-    b.sentence_zh = f"当{cond_zh}时,{claim_zh}:{fit_zh}。"
 
 
 # ---------------------------------------------------------------- the cost side
@@ -607,14 +296,14 @@ def discover(
     if k == 0:
         other = "higher" if direction == "below" else "lower"
         raise SweepError(
-            f"--{direction} {thr.text}: no design point has {metric} {direction} {_num(value)} "
-            f"(the {len(y_all)} points range from {_num(lo_y)} to {_num(hi_y)}); choose a "
+            f"--{direction} {thr.text}: no design point has {metric} {direction} {number(value)} "
+            f"(the {len(y_all)} points range from {number(lo_y)} to {number(hi_y)}); choose a "
             f"{other} threshold or a quantile such as {'q25' if direction == 'below' else 'q75'}"
         )
     if k == len(y_all):
         raise SweepError(
             f"--{direction} {thr.text}: every design point has {metric} {direction} "
-            f"{_num(value)} (they range from {_num(lo_y)} to {_num(hi_y)}): nothing to tell "
+            f"{number(value)} (they range from {number(lo_y)} to {number(hi_y)}): nothing to tell "
             "apart; choose a threshold inside that range"
         )
     cases = cases.assign(of_interest=interest)
@@ -631,9 +320,9 @@ def discover(
         settings |= {"peel_alpha": peel_alpha, "paste_alpha": paste_alpha, "prune": prune}
         if prune:
             settings |= {"prune_quasi_p": MAX_QP, "prune_min_cut": MIN_CUT}
-        found, traj = _prim(x, y, boxes, floor, mass_min, peel_alpha, paste_alpha, prune)
+        found, traj = prim_boxes(x, y, boxes, floor, mass_min, peel_alpha, paste_alpha, prune)
     else:
-        found, traj = _cart(x, y, boxes, floor, mass_min)
+        found, traj = cart_boxes(x, y, boxes, floor, mass_min)
     import ema_workbench
 
     d = Discovery(
@@ -661,11 +350,11 @@ def discover(
         means = runs.groupby("point", sort=True)[cols].mean().loc[cases.index]
         means = means.reset_index(drop=True)
     for b in found:
-        inside = _inside(x, b.limits)
+        inside = inside_box(x, b.limits)
         b.mean = float(np.mean(y_all[inside])) if inside.any() else float("nan")
         if means is not None:
             b.cost = _cost(d, means, inside)
-        _sentences(d, b)
+        write_sentences(d, b)
     return d
 
 
@@ -677,7 +366,7 @@ def report(d: Discovery) -> str:
     name = {"prim": "PRIM", "cart": "CART"}[d.method]
     lines = [
         f"scenario discovery ({name}, {d.library}) on {d.folder} ({d.sweep}): "
-        f"{d.metric} {d.direction} {_num(d.value)}"
+        f"{d.metric} {d.direction} {number(d.value)}"
         + (f" (q{d.threshold.quantile:g})" if d.threshold.quantile else ""),
         f"{len(d.cases):,} design points (each the mean of {d.replications} "
         f"replication{'s' if d.replications != 1 else ''}); {d.n_interest:,} of them "
@@ -693,7 +382,7 @@ def report(d: Discovery) -> str:
             "",
             f"box {i}: coverage {b.coverage:.2f}, density {b.density:.2f}, mass {b.mass:.2f}, "
             f"{b.res_dim} restricted dimension{'s' if b.res_dim != 1 else ''}, mean "
-            f"{d.metric} inside {_num(b.mean)}{flag}",
+            f"{d.metric} inside {number(b.mean)}{flag}",
         ]
         for a, (lo, hi) in b.limits.items():
             full = d.ranges[a]
@@ -702,8 +391,8 @@ def report(d: Discovery) -> str:
             if qp and any(v is not None for v in qp):
                 qtxt = "  quasi-p " + ", ".join("-" if v is None else f"{v:.2g}" for v in qp)
             lines.append(
-                f"  {parameter(a)}: {_num(lo)} .. {_num(hi)}  (sweep {_num(full[0])} .. "
-                f"{_num(full[1])}){qtxt}"
+                f"  {parameter(a)}: {number(lo)} .. {number(hi)}  (sweep {number(full[0])} .. "
+                f"{number(full[1])}){qtxt}"
             )
         if b.before_prune:
             bp = b.before_prune
@@ -787,7 +476,7 @@ def _trajectory_figure(d: Discovery):
     prim = d.method == "prim"
     kind = word("peeling_trajectory") if prim else word("leaves")
     side = word(d.direction)
-    fig.suptitle(f"{d.method.upper()} {kind}: {metric(d.metric)} {side} {_num(d.value)}")
+    fig.suptitle(f"{d.method.upper()} {kind}: {metric(d.metric)} {side} {number(d.value)}")
     return fig
 
 
