@@ -477,7 +477,7 @@ def _design_points(sweep_path: Path, spec: SweepSpec, base_dump: dict) -> list[P
     return [Point(f"p{i:0{width}d}", vals, x) for i, (vals, x) in enumerate(rows)]
 
 
-def point_scenario(base: Scenario, base_dump: dict, values: dict) -> Scenario:
+def point_scenario(base: Scenario | None, base_dump: dict, values: dict) -> Scenario:
     """The base scenario with a design point's values set (raises PathError/ValidationError).
 
     Validated strictly, like a scenario file: an axis value `true` is not 1. Only the
@@ -490,7 +490,7 @@ def point_scenario(base: Scenario, base_dump: dict, values: dict) -> Scenario:
     for k, v in values.items():
         data = set_path(data, k, v)
     sections = {k.split(".")[0] for k in values}
-    if sections <= QUICK_SECTIONS:
+    if base is not None and sections <= QUICK_SECTIONS:  # base: the validated base_dump
         try:
             update = {
                 name: _section(name).validate_json(json.dumps(data[name], default=str), strict=True)

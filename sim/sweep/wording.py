@@ -4,13 +4,8 @@ maker reads it (`sim/sweep/discover.py`)."""
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 import numpy as np
-
-if TYPE_CHECKING:
-    from sim.sweep.boxes import Box
-    from sim.sweep.discover import Discovery
 
 
 def number(v: float) -> str:
@@ -32,7 +27,7 @@ def _is_rate(metric: str) -> bool:
     return metric.endswith("_rate")
 
 
-def _subject(d: Discovery) -> tuple[str, str, str, str]:
+def _subject(d) -> tuple[str, str, str, str]:  # d: a discover.Discovery
     """(English subject, Chinese subject, threshold in English, threshold in Chinese)."""
     from sim.report.labels import METRICS, SCENARIOS
 
@@ -91,7 +86,8 @@ def _condition(axis: str, lo: float, hi: float, full: tuple[float, float]) -> tu
     return "below", f"{en} is below {number(hi)}", f"{zh}低于 {number(hi)}"
 
 
-def write_sentences(d: Discovery, b: Box) -> None:
+def write_sentences(d, b) -> None:
+    """Box `b` of discovery `d` as sentences in English and Chinese (`b.sentence_*`)."""
     subj_en, subj_zh, thr_en, thr_zh = _subject(d)
     order = sorted(  # the tightest restriction first
         b.limits.items(),
