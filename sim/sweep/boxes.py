@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from sim.imports import quietly
+
 MAX_QP = 0.05  # a restriction whose quasi-p value is this or more is dropped
-
-
 MIN_CUT = 0.1  # so is one that cuts less than this share of its axis's range
 
 
@@ -38,15 +38,6 @@ class Box:
     cost: dict = field(default_factory=dict)  # means inside the box of the cost metrics
     sentence_en: str = ""
     sentence_zh: str = ""
-
-
-def quiet_import(name: str):
-    """EMA Workbench warns about optional packages on import; its analysis needs none."""
-    import importlib
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return importlib.import_module(name)
 
 
 def _limits(box_lim: pd.DataFrame, init: pd.DataFrame, axes) -> dict:
@@ -121,7 +112,7 @@ def _prune(box, step: int, init: pd.DataFrame, axes) -> int:
 def prim_boxes(x, y, boxes, floor, mass_min, peel_alpha, paste_alpha, prune=True):
     """PRIM with covering: up to `boxes` boxes, each chosen on its trajectory (`_select`)
     and pruned of weak restrictions (`_prune`)."""
-    prim = quiet_import("ema_workbench.analysis.prim")
+    prim = quietly("ema_workbench.analysis.prim")
     with warnings.catch_warnings():  # pandas deprecations inside the library
         warnings.simplefilter("ignore")
         p = prim.Prim(x, y, peel_alpha=peel_alpha, paste_alpha=paste_alpha, mass_min=mass_min)
@@ -182,7 +173,7 @@ def _quasi_p(pair) -> tuple[float | None, float | None]:
 
 def cart_boxes(x, y, boxes, floor, mass_min):
     """CART's leaves dense enough, by how well they balance coverage and density."""
-    cart = quiet_import("ema_workbench.analysis.cart")
+    cart = quietly("ema_workbench.analysis.cart")
     c = cart.CART(x, y, mass_min=mass_min)
     c.build_tree()
     init = x.apply(lambda col: pd.Series([col.min(), col.max()]))
