@@ -72,17 +72,17 @@ def test_a_full_disk_during_a_sweep_is_one_line_and_it_resumes(tmp_path, monkeyp
         f"base: solo\noverrides: {{{TINY.strip()}}}\naxes: {{levers.cadres.per_grid: [0, 1, 2]}}\n"
         "replications: 2\ndays: 5\n"
     )
-    real, calls = runner.write_parquet, [0]
+    real, calls = runner.write_row, [0]
 
-    def fills_up(path, df):
+    def fills_up(path, row):
         calls[0] += 1
         if calls[0] > 2:
             raise OSError(errno.ENOSPC, "No space left on device")
-        real(path, df)
+        real(path, row)
 
     out = tmp_path / "o"
     with monkeypatch.context() as m:
-        m.setattr(runner, "write_parquet", fills_up)
+        m.setattr(runner, "write_row", fills_up)
         assert main(["sweep", str(spec), "--out", str(out), "--quiet"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and str(out) in err[0] and "run the same command again" in err[0]
