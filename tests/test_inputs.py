@@ -567,7 +567,7 @@ def _numeric_fields():
 
 
 def test_every_number_at_the_ends_of_its_range_runs_cleanly():
-    from sim.sweep.spec import set_path
+    from sim.sweep.paths import set_path
 
     base = sim.chorus(community={"residents": 400, "grid_size": [50, 100]}, days=8)
     dump = base.model_dump(mode="json")

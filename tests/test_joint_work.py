@@ -13,7 +13,7 @@ from sim.params import CommunityParams
 
 def _set(params, **changes):
     """A copy with dotted-path changes, e.g. _set(p, **{"grid_workers.success": 0.4})."""
-    from sim.sweep.spec import set_path
+    from sim.sweep.paths import set_path
 
     data = params.model_dump()
     for path, value in changes.items():

@@ -106,7 +106,7 @@ def test_points_validated_by_section_are_the_fully_validated_scenarios():
     """Only the sections a point changes are validated again; the scenario is the same
     as a full validation's, and what a full validation refuses is still refused."""
     from sim.params import Scenario
-    from sim.sweep.spec import set_path
+    from sim.sweep.paths import set_path
 
     for name in ("classroom", "cadres_x_acceptance", "sobol_levers", "assumptions"):
         sw = load(ROOT / "scenarios" / "sweeps" / f"{name}.yaml")

@@ -23,7 +23,7 @@ from sim import limits, scenarios
 from sim.metrics import WINDOW_BASIS
 from sim.params import Scenario
 from sim.scenarios import ScenarioError
-from sim.sweep.spec import AxisPath, PathError, get_path, point_scenario
+from sim.sweep.paths import AxisPath, PathError, get_path, point_scenario
 
 # every figure a window of days reports can be a target
 METRICS = tuple(m for group in WINDOW_BASIS.values() for m in group)

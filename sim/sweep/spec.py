@@ -11,43 +11,32 @@ A paired sweep names `compare: [A, B]` instead of `base:`: the axes (and
 seed, so its row holds `A_<metric>`, `B_<metric>` and `gain_<metric>` (B - A)
 and a pair is never half written.
 
-Axis paths follow the scenario's keys: `levers.cadres.per_grid`,
-`residents.voice`. Inside a list (`departments`, `categories`) a path step is
-an index (`departments.0.acceptance`), a name (`departments.court.acceptance`)
-or `*`, which sets the field on every item (`departments.*.acceptance`).
+Axis paths follow the scenario's keys (`levers.cadres.per_grid`,
+`departments.*.acceptance`: sim/sweep/paths.py); each design, how it is checked and
+how it makes its points, is a class in sim/sweep/designs.py. This module holds the
+file's schema, the checks common to every design, and the loaded sweep.
 """
 
 from __future__ import annotations
 
 import copy
-import functools
 import hashlib
-import io
 import json
-import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim import limits, scenarios
 from sim.experiments import replication_seeds
-from sim.files import not_a_file
 from sim.params import Scenario
-from sim.scenarios import ScenarioError
+from sim.sweep.designs import DESIGNS, SweepError, check_size, owners, problem_of
+from sim.sweep.paths import AxisPath, PathError, point_scenario
 from sim.tasks import Task
 
-SAMPLERS = ("lhs", "sobol", "morris")
-DESIGNS = ("grid", "list", "csv", *SAMPLERS)
 DEFAULT_METRICS = ("resolution_rate", "satisfaction_rate", "needs_met_rate")
-
-
-class SweepError(ScenarioError):
-    """A sweep that cannot be used or run; one line, exit code 2 on the command line."""
-
-    more_hint = ""
 
 
 class Range(BaseModel):
@@ -62,10 +51,6 @@ class Range(BaseModel):
         if not self.low < self.high:
             raise ValueError(f"low must be < high (got low={self.low}, high={self.high})")
         return self
-
-
-# a dotted path into the scenario; `days` is the spec's own key, not an axis
-AxisPath = Annotated[str, Field(pattern=r"^[a-z_][a-z0-9_]*(\.([a-z0-9_]+|\*))+$")]
 
 
 class SweepSpec(BaseModel):
@@ -108,114 +93,13 @@ class SweepSpec(BaseModel):
                 f"(got {len(self.compare)})"
             )
         d = self.design
-        for key, only in (("levels", "morris"), ("second_order", "sobol")):
-            if key in self.model_fields_set and d != only:
-                raise ValueError(f"{key}: only for design {only} (design is {d})")
-        ranges = [k for k, v in self.axes.items() if isinstance(v, Range)]
-        lists = [k for k, v in self.axes.items() if not isinstance(v, Range)]
-        if d in SAMPLERS:
-            if not self.axes:
-                raise ValueError(f"axes: design {d} needs at least one axis")
-            if lists:
-                raise ValueError(
-                    f"axes.{lists[0]}: design {d} samples ranges: give {{low: .., high: ..}}"
-                )
-            if self.samples is None:
-                raise ValueError(f"samples: required for design {d}")
-            if d == "sobol" and self.samples & (self.samples - 1):
-                raise ValueError(
-                    f"samples: sobol needs a power of 2 (got {self.samples}; e.g. 32, 64, 128)"
-                )
-        else:
-            if ranges:
-                raise ValueError(
-                    f"axes.{ranges[0]}: design {d} takes a list of values; "
-                    "ranges {low, high} are for lhs, sobol, morris"
-                )
-            if self.samples is not None:
-                raise ValueError(f"samples: only for lhs, sobol, morris (design is {d})")
-        for k, v in self.axes.items():
-            if isinstance(v, list) and not v:
-                raise ValueError(f"axes.{k}: give at least one value")
-        if d == "grid" and not self.axes:
-            raise ValueError("axes: design grid needs at least one axis")
-        if d == "list" and not self.points:
-            raise ValueError("points: design list needs a non-empty list of points")
-        if d != "list" and self.points is not None:
-            raise ValueError(f"points: only for design list (design is {d})")
-        if d == "csv" and not self.points_file:
-            raise ValueError("points_file: design csv needs a CSV file of points")
-        if d != "csv" and self.points_file is not None:
-            raise ValueError(f"points_file: only for design csv (design is {d})")
+        for key in ("levels", "second_order", "samples", "points", "points_file"):
+            takes = owners(key)
+            if key in self.model_fields_set and getattr(self, key) is not None and d not in takes:
+                who = f"design {takes[0]}" if len(takes) == 1 else ", ".join(takes)
+                raise ValueError(f"{key}: only for {who} (design is {d})")
+        DESIGNS[d].check(self)
         return self
-
-
-# ---------------------------------------------------------------- parameter paths
-class PathError(ValueError):
-    pass
-
-
-def _step(node: Any, part: str, path: str, value: Any, rest: list[str]) -> Any:
-    if isinstance(node, dict):
-        child = node.get(part, {} if rest else None)
-        node = dict(node)
-        node[part] = _set(child, rest, value, path) if rest else value
-        return node
-    if isinstance(node, (list, tuple)):
-        items = list(node)
-        if part == "*":
-            idx = range(len(items))
-        elif part.isdigit():
-            if int(part) >= len(items):
-                raise PathError(f"{path}: index {part} out of range ({len(items)} items)")
-            idx = [int(part)]
-        else:
-            idx = [
-                i for i, it in enumerate(items) if isinstance(it, dict) and it.get("name") == part
-            ]
-            if not idx:
-                names = [it.get("name") for it in items if isinstance(it, dict)]
-                raise PathError(f"{path}: no item named {part!r} (known: {', '.join(names)})")
-        for i in idx:
-            items[i] = _set(items[i], rest, value, path) if rest else value
-        return items
-    raise PathError(f"{path}: {part!r} is not inside a mapping or list")
-
-
-def _set(node: Any, parts: list[str], value: Any, path: str) -> Any:
-    return _step(node, parts[0], path, value, parts[1:])
-
-
-def set_path(data: dict, path: str, value: Any) -> dict:
-    """A copy of `data` with the dotted `path` set (`*` sets every item of a list)."""
-    return _set(data, path.split("."), value, path)
-
-
-def get_path(data: Any, path: str) -> Any:
-    """The value at a dotted path (for `*`, the first item's)."""
-    node = data
-    for part in path.split("."):
-        if isinstance(node, dict):
-            node = node.get(part)
-        elif isinstance(node, (list, tuple)) and node:
-            if part == "*":
-                node = node[0]
-            elif part.isdigit():
-                node = node[int(part)] if int(part) < len(node) else None
-            else:
-                node = next(
-                    (x for x in node if isinstance(x, dict) and x.get("name") == part), None
-                )
-        else:
-            return None
-    return node
-
-
-def _plain(v: Any) -> Any:
-    """numpy scalars -> Python, for YAML/JSON and pydantic."""
-    if hasattr(v, "item") and not isinstance(v, (list, tuple, dict)):
-        return v.item()
-    return v
 
 
 # ---------------------------------------------------------------- the loaded sweep
@@ -266,13 +150,7 @@ class Sweep:
 
     def problem(self) -> dict | None:
         """SALib's problem for sampler designs."""
-        if self.spec.design not in SAMPLERS:
-            return None
-        return {
-            "num_vars": len(self.spec.axes),
-            "names": list(self.spec.axes),
-            "bounds": [[r.low, r.high] for r in self.spec.axes.values()],
-        }
+        return problem_of(self.spec) if DESIGNS[self.spec.design].sampler else None
 
     def key(self, point: Point, rep: int) -> str:
         return f"{point.id}-r{rep:03d}"
@@ -365,151 +243,14 @@ def _side_names(path: Path, files: list[Path]) -> tuple[str, str]:
     return names[0], names[1]
 
 
-def _coerce(template: Any, v: Any) -> Any:
-    """A sampled float in the type of the base's value (int rounds, bool thresholds)."""
-    if isinstance(template, bool):
-        return bool(v >= 0.5)
-    if isinstance(template, int):
-        return round(v)
-    return float(v)
-
-
-def _count_points(spec: SweepSpec) -> int | None:
-    """Design points, computed before any are made (None: csv, known once read)."""
-    d, n, k = spec.design, int(spec.samples or 0), len(spec.axes)
-    if d == "grid":
-        return math.prod(len(v) for v in spec.axes.values() if isinstance(v, list))
-    if d == "list":
-        return len(spec.points or [])
-    if d == "lhs":
-        return n
-    if d == "sobol":
-        return n * (2 * k + 2 if spec.second_order else k + 2)
-    if d == "morris":
-        return n * (k + 1)
-    return None
-
-
-def _check_size(sweep_path: Path, spec: SweepSpec, points: int) -> None:
-    if points > limits.MAX_SWEEP_POINTS:
-        raise SweepError(
-            f"{sweep_path}: {points:,} design points; at most {limits.MAX_SWEEP_POINTS:,} "
-            "(fewer axis values or samples, or split the sweep)"
-        )
-    runs = points * spec.replications
-    if runs > limits.MAX_SWEEP_RUNS:
-        raise SweepError(
-            f"{sweep_path}: {points:,} points x {spec.replications:,} replications = {runs:,} "
-            f"runs; at most {limits.MAX_SWEEP_RUNS:,}"
-        )
-
-
 def _design_points(sweep_path: Path, spec: SweepSpec, base_dump: dict) -> list[Point]:
-    import itertools
-
-    import numpy as np
-
-    d = spec.design
-    count = _count_points(spec)
+    design = DESIGNS[spec.design]
+    count = design.count(spec)
     if count is not None:
-        _check_size(sweep_path, spec, count)
-    if d == "grid":
-        keys = list(spec.axes)
-        combos = itertools.product(*(spec.axes[k] for k in keys))
-        rows = [(dict(zip(keys, c, strict=True)), None) for c in combos]
-    elif d == "list":
-        rows = [(dict(p), None) for p in spec.points or []]
-    elif d == "csv":
-        import pandas as pd
-
-        f = sweep_path.parent / str(spec.points_file)
-        why = not_a_file(f)
-        if why:
-            raise SweepError(f"{sweep_path}: points_file: {why} ({f})")
-        text = scenarios.read_text(f, SweepError)
-        try:
-            df = pd.read_csv(io.StringIO(text))
-        except Exception as e:
-            msg = scenarios.clip(str(e) or type(e).__name__, 120)
-            raise SweepError(f"{sweep_path}: points_file: cannot read {f} ({msg})") from None
-        if df.empty:
-            raise SweepError(f"{sweep_path}: points_file: {f} has no rows")
-        _check_size(sweep_path, spec, len(df))
-        for c in df.columns:
-            if "." not in str(c):
-                raise SweepError(
-                    f"{sweep_path}: points_file: column {c!r} is not a dotted parameter path"
-                )
-        rows = [
-            ({k: _plain(v) for k, v in r.items() if not pd.isna(v)}, None)
-            for r in df.to_dict("records")
-        ]
-    else:
-        problem = {
-            "num_vars": len(spec.axes),
-            "names": list(spec.axes),
-            "bounds": [[r.low, r.high] for r in spec.axes.values()],
-        }
-        n = int(spec.samples or 0)
-        if d == "lhs":
-            from scipy.stats import qmc
-
-            unit = qmc.LatinHypercube(d=len(spec.axes), seed=spec.seed).random(n)
-            lo = np.array([b[0] for b in problem["bounds"]])
-            hi = np.array([b[1] for b in problem["bounds"]])
-            x = qmc.scale(unit, lo, hi) if len(lo) else unit
-        elif d == "sobol":
-            from SALib.sample import sobol
-
-            x = sobol.sample(problem, n, calc_second_order=spec.second_order, seed=spec.seed)
-        else:
-            from SALib.sample import morris
-
-            x = morris.sample(problem, n, num_levels=spec.levels, seed=spec.seed)
-        keys = list(spec.axes)
-        rows = []
-        for row in x:
-            vals = {
-                k: _coerce(get_path(base_dump, k), float(v)) for k, v in zip(keys, row, strict=True)
-            }
-            rows.append((vals, [float(v) for v in row]))
+        check_size(sweep_path, spec, count)
+    rows = design.rows(sweep_path, spec, base_dump)
     width = max(4, len(str(len(rows) - 1)))
     return [Point(f"p{i:0{width}d}", vals, x) for i, (vals, x) in enumerate(rows)]
-
-
-def point_scenario(base: Scenario | None, base_dump: dict, values: dict) -> Scenario:
-    """The base scenario with a design point's values set (raises PathError/ValidationError).
-
-    Validated strictly, like a scenario file: an axis value `true` is not 1. Only the
-    sections the point changes are validated again (with the scenario's checks across
-    sections), not the departments and categories it leaves as they were: thousands of
-    points then take a second, not a quarter of a minute. Anything it refuses is
-    validated in full, so the message names the field as a scenario file would.
-    """
-    data = base_dump
-    for k, v in values.items():
-        data = set_path(data, k, v)
-    sections = {k.split(".")[0] for k in values}
-    if base is not None and sections <= QUICK_SECTIONS:  # base: the validated base_dump
-        try:
-            update = {
-                name: _section(name).validate_json(json.dumps(data[name], default=str), strict=True)
-                for name in sections
-            }
-            return base.model_copy(update=update).check_across()
-        except (ValidationError, ValueError):
-            pass  # the full validation below names the field
-    return Scenario.model_validate_json(json.dumps(data, default=str), strict=True)
-
-
-# Sections a point may change and be validated alone (not the long departments and
-# categories, which other sections' checks refer to by name).
-QUICK_SECTIONS = frozenset(Scenario.model_fields) - {"departments", "categories"}
-
-
-@functools.cache
-def _section(name: str) -> TypeAdapter:
-    return TypeAdapter(Scenario.model_fields[name].annotation)
 
 
 def _point_params(path: Path, spec: SweepSpec, base: Scenario, points: list[Point]) -> dict:
