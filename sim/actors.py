@@ -47,7 +47,8 @@ class Actor(Agent):
 # A built-in module may also declare `KNOBS`, `SHARED`, `OFF` (settings the kernels
 # read, `sim/day.py`), `JOINT` (its joint body, `core.JOINT_BODY`), `HELPER` (its
 # place in the retry chain), `BUILT_AROUND` (settings it cannot change while
-# running), `REBUILT_WITH` and `VIEW_OFF`.
+# running), `REBUILT_WITH`, `VIEW_OFF`, `ARRAYS` (what its `view` gives the kernels)
+# and `SETS_ROUTES`.
 class LeverObject:
     """A lever while it is on: its model, its settings `p` and its name."""
 

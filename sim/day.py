@@ -48,10 +48,11 @@ Lever = IntEnum(
 # What a lever module may declare (each its own; `sim.actors.LeverObject`): its settings
 # the kernels read (`KNOBS`, `SHARED`), their neutral values while it is off (`OFF`), and
 # its class (`LEVER`), joint body (`JOINT`), retry-chain helper (`HELPER`), fixed settings
-# and the fields of `L.on` it sets while off (`VIEW_OFF`).
+# and the fields of `L.on` it sets while off (`VIEW_OFF`), the arrays its `view` gives
+# (`ARRAYS`) and whether it sets the street's routes (`SETS_ROUTES`).
 LEVER_INTERFACE = (
     "LEVER", "KNOBS", "SHARED", "OFF", "JOINT", "HELPER", "BUILT_AROUND", "REBUILT_WITH",
-    "VIEW_OFF",
+    "VIEW_OFF", "ARRAYS", "SETS_ROUTES",
 )  # fmt: skip
 
 
@@ -120,13 +121,11 @@ class Levers(NamedTuple):
     daily: np.ndarray  # [day, DAILY]: the reporters
 
 
-# The levers' arrays while they are off: (dtype, dimensions), empty.
+# The levers' arrays while they are off: empty, of the (dtype, dimensions) each lever's
+# module declares (`ARRAYS`).
 NO_ARRAYS = {
-    "members": (np.int64, 1), "organ_cost": (np.float64, 1), "member": (np.bool_, 1),
-    "hears": (np.bool_, 1), "cadre_hours": (np.float64, 1), "bridge": (np.bool_, 2),
-    "visited": (np.bool_, 1), "eligible": (np.bool_, 1), "community_of_grid": (np.int64, 1),
-    "social_hours": (np.float64, 1),
-}  # fmt: skip
+    f: spec for m in LEVER_MODULES.values() for f, spec in getattr(m, "ARRAYS", {}).items()
+}
 
 
 # The phases of the day, in order (`CoGovModel.step`); your actors act after one of them.

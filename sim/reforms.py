@@ -92,8 +92,8 @@ class Reforms:
     def _rebuild_lever(self, lever: str, p, built) -> None:
         """The lever's object for settings `p`: built and set up now, or what the built one
         becomes (`reformed`: the workstation keeps its unit, the online groups their
-        members). A lever built while running may add units and routes, and levers that
-        reach them are set up again (`REBUILT_WITH`)."""
+        members). A lever built while running may add a unit and routes (`SETS_ROUTES`), and
+        levers that reach them are set up again (`REBUILT_WITH`)."""
         if built is not None:
             obj = built.reformed(p)
         else:
@@ -101,8 +101,9 @@ class Reforms:
             obj.setup()
         objects = {**self.levers, lever: obj}
         if built is None:
-            self._build_routes()
-            self._view = None  # perhaps a new unit and new routes
+            if getattr(MODULES[lever], "SETS_ROUTES", False):
+                self._build_routes()  # its new unit's routes
+            self._view = None  # its arrays
             for name, other in objects.items():
                 if lever in getattr(MODULES.get(name), "REBUILT_WITH", ()):
                     other.remove()

@@ -33,7 +33,7 @@ CORE = {
     "sim", "sim.jit", "sim.rng", "sim.difficulty", "sim.cases", "sim.core", "sim.stages", "sim.day",
     "sim.community", "sim.params", "sim.data", "sim.files", "sim.limits", "sim.agents",
     "sim.model", "sim.metrics", "sim.experiments", "sim.presets", "sim.ties", "sim.levers",
-    "sim.actors", "sim.views", "sim.reforms",
+    "sim.actors", "sim.views", "sim.reforms", "sim.imports",
 }  # fmt: skip
 
 
@@ -228,3 +228,25 @@ def test_a_setting_keeps_its_name_down_to_the_kernels():
         assert row["premium"] == getattr(settings, body["premium"]), lever
         assert row["horizon"] == getattr(settings, body["horizon"]), lever
         assert row["closer"] == body["closer"] and row["centre"] == body["centre"], lever
+
+
+def test_a_lever_gives_the_kernels_the_arrays_its_module_declares():
+    """`view` gives exactly the module's `ARRAYS` (dtype, dimensions); off, they are empty."""
+    from sim import day
+    from sim.model import CoGovModel
+
+    p = sim.chorus(community=CommunityParams(residents=400, communities=1), days=2)
+    m = CoGovModel(p, seed=0)
+    declared = {n: getattr(mod, "ARRAYS", {}) for n, mod in day.LEVER_MODULES.items()}
+    assert sum(map(len, declared.values())) == len(day.NO_ARRAYS)  # no field declared twice
+    for name, lever in m.levers.items():
+        given = lever.view(m.L.on.copy())
+        assert set(given) == set(declared.get(name, {})), name
+        for field, (dtype, nd) in declared.get(name, {}).items():
+            assert given[field].dtype == dtype and given[field].ndim == nd, (name, field)
+    with_arrays = {n for n, a in declared.items() if a}
+    assert with_arrays <= set(m.levers), "chorus builds every lever with arrays"
+    solo = CoGovModel(sim.solo(community=p.community, days=2), seed=0)
+    for field, (dtype, nd) in day.NO_ARRAYS.items():
+        a = getattr(solo.L, field)
+        assert a.size == 0 and a.dtype == dtype and a.ndim == nd, field

@@ -26,6 +26,11 @@ HELPER = {
     "closer": Closer.CADRE, "takes": "grid_solvable",
 }  # fmt: skip
 REBUILT_WITH = ("workstation",)  # their bridge reaches a workstation formed while running
+# what `view` gives the kernels: (dtype, dimensions)
+ARRAYS = {
+    "organ_cost": (np.float64, 1), "cadre_hours": (np.float64, 1), "bridge": (np.bool_, 2),
+    "visited": (np.bool_, 1),
+}  # fmt: skip
 
 
 def _apportion(n: int, weights: np.ndarray) -> np.ndarray:

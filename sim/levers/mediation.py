@@ -13,6 +13,7 @@ from sim.cases import Closer, Joint
 
 # Settings its kernels read, by their scenario-file keys: `L.on[0].<lever>_<key>`.
 BUILT_AROUND = ("departments",)  # its N, and which categories it takes
+ARRAYS = {"eligible": (np.bool_, 1)}  # what `view` gives the kernels: (dtype, dimensions)
 KNOBS = ("acceptance", "hours_per_session")
 # Its joint body (`core.JOINT_BODY`), which the shared rules read by `Joint` kind: the
 # centre books a session within the wait, each spending one of its sessions. Values are

@@ -22,6 +22,7 @@ from sim.rng import bernoulli_subset, setup_rng, uniform
 KNOBS = ("recruit", "online_detection", "online_growth", "emergency_factor", "volunteer_hours")
 OFF = {"recruit": 1.0}  # volunteering as in solo while it is off
 BUILT_AROUND = ("online_members",)  # the groups it starts from
+ARRAYS = {"member": (np.bool_, 1), "hears": (np.bool_, 1)}  # `view`: (dtype, dimensions)
 # A helper of the retry chain (sim/levers/__init__.py), first: unpaid volunteers.
 HELPER = {
     "kind": core.Helper.VOLUNTEERS, "stream": core.Stream.MOBILISATION,

@@ -15,6 +15,8 @@ HELPER = {
     "kind": core.Helper.SOCIAL_FORCES, "stream": core.Stream.SOCIAL_FORCES,
     "hours": core.H_SOCIAL, "closer": Closer.SOCIAL_FORCES, "takes": "service",
 }  # fmt: skip
+# what `view` gives the kernels: (dtype, dimensions)
+ARRAYS = {"community_of_grid": (np.int64, 1), "social_hours": (np.float64, 1)}
 
 
 class SocialForcesLever(LeverObject):

@@ -21,6 +21,8 @@ from sim.actors import LeverObject
 from sim.agents import Workstation
 
 BUILT_AROUND = ("departments",)  # its members, formed once
+SETS_ROUTES = True  # its routes are the street's second table (`CoGovModel.routes`)
+ARRAYS = {"members": (np.int64, 1)}  # what `view` gives the kernels: (dtype, dimensions)
 
 
 @nb.njit(cache=True)
