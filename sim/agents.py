@@ -14,8 +14,12 @@ grid are summed from their agents, `hours_by`). What an agent reports
 from __future__ import annotations
 
 import numpy as np
-from mesa import Agent
-from mesa.discrete_space import FixedAgent
+
+from sim.imports import cheap_stack
+
+with cheap_stack():  # Mesa's import-time stack walks cost 0.8 s (sim/imports.py)
+    from mesa import Agent
+    from mesa.discrete_space import FixedAgent
 
 
 class Resident(FixedAgent):

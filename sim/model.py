@@ -14,7 +14,10 @@ never constructed, so it cannot touch the results.
 
 from __future__ import annotations
 
-import mesa
+from sim.imports import cheap_stack
+
+with cheap_stack():  # Mesa's import-time stack walks cost 0.8 s (sim/imports.py)
+    import mesa
 import numpy as np
 
 from sim import community as community_mod

@@ -126,6 +126,6 @@ def test_a_lever_in_one_file_joins_the_scenario_acts_and_changes_nothing_else(to
 def test_a_file_that_is_not_a_lever_is_one_line_naming_the_field(tmp_path, text, field):
     bad = tmp_path / "bad.py"
     bad.write_text(text, encoding="utf-8")
-    out = _run("import sim", bad, tmp_path)
+    out = _run("from sim import Scenario", bad, tmp_path)  # the levers join its schema
     assert out.returncode != 0
     assert f"COGOV_LEVERS: {bad}: " in out.stderr and field in out.stderr
