@@ -7,6 +7,8 @@ as after `bash scripts/bootstrap.sh`):
   `cogov run` meets it, and the peak memory of the process;
 * a batch of replications run one after another in the process (sizes up to
   20,000 households): runs per second, amortised;
+* Mesa's clock alone (`Model.run_for(days)` with nothing to step), which every
+  run pays as it moves through Mesa's public API, as a share of a run;
 * in the same process, a trivial Mesa loop (`shuffle_do` of an agent whose step
   sets one attribute) over as many agents for as many days, and the ratio of the
   model's resident-days per second to it (the batch's, where there is one).
@@ -41,6 +43,16 @@ def _baseline(n: int, days: int) -> float:
     return n * days / (time.perf_counter() - t)
 
 
+def _clock(days: int, reps: int = 20) -> float:
+    """Seconds Mesa's public clock takes to tick `days` days with nothing to step."""
+    import mesa
+
+    t = time.perf_counter()
+    for _ in range(reps):
+        mesa.Model(rng=0).run_for(days)
+    return (time.perf_counter() - t) / reps
+
+
 def _measure(n: int, days: int, scenario: str, batch: int, q) -> None:
     import sim
 
@@ -59,7 +71,7 @@ def _measure(n: int, days: int, scenario: str, batch: int, q) -> None:
             sim.CoGovModel(params, seed=seed).run()
         per_run = (time.perf_counter() - t) / batch
     base = _baseline(n, max(5, min(days, 2_000_000 // n)))
-    q.put((n, t1 - t0, t2 - t1, rss, cases, per_run, base))
+    q.put((n, t1 - t0, t2 - t1, rss, cases, per_run, base, _clock(days)))
 
 
 def main() -> None:
@@ -73,25 +85,28 @@ def main() -> None:
     print(f"scenario={a.scenario} days={a.days}; first run in a fresh process, then a batch")
     head = (
         f"{'residents':>9} {'setup s':>8} {'run s':>7} {'wall s':>7} {'peak MiB':>9} "
-        f"{'cases':>9} {'runs/s':>7} {'res-days/s':>11} {'mesa res-days/s':>16} {'ratio':>6}"
+        f"{'cases':>9} {'runs/s':>7} {'res-days/s':>11} {'mesa res-days/s':>16} {'ratio':>6} "
+        f"{'clock %':>7}"
     )
     print(head)
     for n in a.sizes:
         q = ctx.Queue()
         p = ctx.Process(target=_measure, args=(n, a.days, a.scenario, a.batch, q))
         p.start()
-        n, setup, run, rss, cases, per_run, base = q.get()
+        n, setup, run, rss, cases, per_run, base, clock = q.get()
         p.join()
         wall = setup + run
         amortised = per_run if per_run == per_run else wall  # NaN: no batch at this size
         rate = n * a.days / amortised
         print(
             f"{n:>9,} {setup:>8.2f} {run:>7.2f} {wall:>7.2f} {rss:>9.0f} {cases:>9,} "
-            f"{1 / amortised:>7.1f} {rate:>11.3g} {base:>16.3g} {rate / base:>6.1f}"
+            f"{1 / amortised:>7.1f} {rate:>11.3g} {base:>16.3g} {rate / base:>6.1f} "
+            f"{100 * clock / amortised:>7.1f}"
         )
     print(
         "runs/s and the ratio use the batch's time per run where there is a batch (<= 20,000 "
-        "households), else the first run's wall time."
+        "households), else the first run's wall time; clock %: Mesa's clock alone "
+        "(run_for over the days, nothing stepped) as a share of that time."
     )
 
 

@@ -68,6 +68,7 @@ class CoGovModel(CompiledViews, Reforms, mesa.Model):
         self.params = p = params or Scenario()
         self.seed = seed
         self.day = 0
+        self._ran_to = 0  # the last day already run by the compiled loops (`run`)
         self.S = seed_streams(seed, len(core.STREAMS), first_key=DAILY_KEY)
         if community is None:
             c_rng = (
@@ -256,6 +257,8 @@ class CoGovModel(CompiledViews, Reforms, mesa.Model):
         """One day, in the article's order; each phase is compiled (`sim/day.py`). Your
         actors act after the phase they were added at (`add_actor`)."""
         self.day = d = self.steps  # Mesa has counted today already
+        if d <= self._ran_to:  # `run` ran this day in its compiled loops
+            return
         self.make_room(1, last=d)
         X, L, act = self.X, self.L, self._act
         day.begin_day(X, L, d)  # an emergency, a campaign
@@ -361,24 +364,9 @@ class CoGovModel(CompiledViews, Reforms, mesa.Model):
             last, self.open, self.pending = day.run_days(
                 self.X, self.L, first, first + left - 1, self.open, self.pending
             )
-            self._advance_clock(last - first + 1)
+            self._ran_to = last
+            self.run_for(last - first + 1)  # Mesa's clock, through its public API
             left -= last - first + 1
-
-    def _advance_clock(self, days: int) -> None:
-        """Move Mesa's clock as if `step` had run `days` times (its step schedule is a
-        repeating event from Mesa 3.5's `Model.__init__`; it restarts from the new time)."""
-        if days <= 0:
-            return
-        from mesa.time import EventGenerator, Priority, Schedule
-
-        self._default_schedule.stop()
-        self.steps += days
-        self.time += days
-        self.day = self.steps
-        self._default_schedule = EventGenerator(
-            self, self._do_step, Schedule(interval=1.0, start=self.time + 1.0),
-            priority=Priority.HIGH,
-        ).start()  # fmt: skip
 
     @property
     def daily(self):
