@@ -23,7 +23,7 @@ KNOBS = ("probe", "case_share", "visit_hours", "visit_trust", "bridge_acceptance
 # the grid workers' success; their hours count in full as they probe (`hours` -1).
 HELPER = {
     "kind": core.Helper.CADRES, "stream": core.Stream.CADRES, "hours": -1,
-    "closer": Closer.CADRE, "takes": "grid_solvable",
+    "closer": Closer.CADRE, "takes": "grid_solvable", "who": "下沉干部 cadres",
 }  # fmt: skip
 REBUILT_WITH = ("workstation",)  # their bridge reaches a workstation formed while running
 # what `view` gives the kernels: (dtype, dimensions)

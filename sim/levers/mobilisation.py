@@ -27,6 +27,7 @@ ARRAYS = {"member": (np.bool_, 1), "hears": (np.bool_, 1)}  # `view`: (dtype, di
 HELPER = {
     "kind": core.Helper.VOLUNTEERS, "stream": core.Stream.MOBILISATION,
     "hours": core.H_VOLUNTEERS, "closer": Closer.VOLUNTEERS, "takes": "volunteer",
+    "who": "线下编队 volunteers",
 }  # fmt: skip
 
 

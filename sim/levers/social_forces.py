@@ -14,6 +14,7 @@ from sim.cases import Closer
 HELPER = {
     "kind": core.Helper.SOCIAL_FORCES, "stream": core.Stream.SOCIAL_FORCES,
     "hours": core.H_SOCIAL, "closer": Closer.SOCIAL_FORCES, "takes": "service",
+    "who": "社会力量 social forces (社会组织, 驻区企业)",
 }  # fmt: skip
 # what `view` gives the kernels: (dtype, dimensions)
 ARRAYS = {"community_of_grid": (np.int64, 1), "social_hours": (np.float64, 1)}
