@@ -66,6 +66,7 @@ class Closer(IntEnum):
     SOCIAL_FORCES = 8
     VOLUNTEERS = 9
     OTHER = 10  # an actor of your own (sim/actors.py)
+    HORIZON = 11  # waited past its horizons: closed unresolved, with an answer (sim/stages.py)
 
 
 _COLUMNS: dict[str, type] = {
@@ -97,6 +98,12 @@ _COLUMNS: dict[str, type] = {
     "spread": np.bool_,  # a dispute an escalated conflict drew its household into
     "reported_resolved": np.bool_,
     "satisfied": np.bool_,
+    "contacted": np.int32,  # day of the first contact (响应); -1 not yet
+    "explained": np.bool_,  # the closing desk explained its outcome
+    "escalated": np.bool_,  # 督办: waited past its escalation horizon
+    "callback": np.int8,  # 回访: 0 not called back, 1 no answer, 2 answered
+    "said_resolved": np.bool_,  # what the resident said on the call-back
+    "said_satisfied": np.bool_,
 }
 
 
@@ -168,7 +175,7 @@ class CaseBook:
         new["severity"] = severity
         new["difficulty"] = difficulty
         new["arisen"] = day
-        for col in ("taken_in", "closed", "deliberated"):
+        for col in ("taken_in", "closed", "deliberated", "contacted"):
             new[col] = -1
         new["state"] = State.LATENT
         self.sizes[0] += k

@@ -47,6 +47,9 @@ class Stream(IntEnum):
     PAPER_RESOLUTION = 11
     CONFLICT = 12
     RESIDENTS = 13
+    CALLBACK = 14
+    PERSUASION = 15
+    EXPLANATION = 16
 
 
 STREAMS = tuple(s.name.lower() for s in Stream)
@@ -90,6 +93,10 @@ TALLY = (
     "latent",
     "queued",
     "in_handling",
+    "responded",  # first contact within the standard time (响应)
+    "callbacks",  # 回访 answered
+    "said_resolved",
+    "said_satisfied",
 )
 (
     T_ARISEN,
@@ -108,6 +115,10 @@ TALLY = (
     T_LATENT,
     T_QUEUED,
     T_HANDLING,
+    T_RESPONDED,
+    T_CALLBACKS,
+    T_SAID_RESOLVED,
+    T_SAID_SATISFIED,
 ) = range(len(TALLY))
 T_TAKEN_IN = len(TALLY)  # + channel
 N_TALLY = T_TAKEN_IN + len(Channel)
@@ -207,8 +218,11 @@ SETTINGS = {
         "voice", "revoice", "severity_growth", "conflict_rate", "conflict_spread",
         "trust_learning", "word_of_mouth", "satisfaction_resolved", "satisfaction_late",
         "satisfaction_unresolved", "topdown_satisfaction", "volunteer_rate",
-        "volunteer_contagion", "volunteer_dropout",
+        "volunteer_contagion", "volunteer_dropout", "satisfaction_response",
+        "satisfaction_explanation", "satisfaction_result", "explanation",
     ),
+    "hotline": ("response_days", "callback_share", "callback_answer"),
+    "horizons": ("grid_days", "escalate_days", "close_days"),
     "difficulty": ("weight",),
     "street_office": ("info_loss", "max_bounces", "forward_days"),
     "grid_workers": ("per_grid", "detection", "overload_detection", "success", "triage_hours"),
@@ -219,11 +233,14 @@ DERIVED = [
     ("households", np.int64),
     ("workstation_unit", np.int64),  # its unit, or -1
     ("grid_workers_need_first", np.bool_),  # grid_workers.priority is need_first
+    ("three_part", np.bool_),  # residents.satisfaction_model is three_part
+    ("horizons_on", np.bool_),  # some horizon is set (sim/stages.py `horizons`)
 ]
 DAY_STATE = [
     ("pooled", np.bool_),  # the workstation has formed: new cases take its routes
     ("meeting_share", np.float64),  # share of collective cases sent to a meeting
     ("paper_today", np.float64),  # paper resolution's rate today (-1: off)
+    ("persuasion_today", np.float64),  # 做工作's rate today (-1: off)
 ]
 
 
@@ -293,15 +310,26 @@ def experience_case(X, r, good):
         experience(homes, signalled, learning, X.others[c.others_start + j], good)
 
 
+@nb.njit(cache=True, inline="always")
+def contact(X, c, day):
+    """响应: the resident hears from a desk for the first time (`contacted`)."""
+    if c.contacted < 0:
+        c.contacted = day
+        X.tally[T_RESPONDED] += day - c.taken_in <= X.params[0].hotline_response_days
+
+
 @nb.njit(cache=True)
 def take_in(X, day, r, channel):
-    """A need is heard: voiced, detected, or surfaced by a conflict."""
+    """A need is heard: voiced, detected, or surfaced by a conflict. One found by someone
+    (patrol, probe, visit, online group) is contacted as it is found."""
     c, p = X.book[r], X.params[0]
     c.state = State.QUEUED
     c.taken_in = day
     c.channel = channel
     c.due = day
     cat = X.cats[c.category]
+    if channel != Channel.VOICED and channel != Channel.CONFLICT:
+        contact(X, c, day)
     if channel == Channel.CONFLICT and X.route_len[0, c.category] > 0:
         c.desk = Desk.STREET  # straight to the street office
         c.table = 1 if p.pooled else 0
@@ -313,15 +341,71 @@ def take_in(X, day, r, channel):
     ):
         c.desk = Desk.DELIBERATION  # 协商 (sim/levers/deliberation.py): a meeting first
         c.due = day + p.deliberation_meeting_days
+        contact(X, c, day)  # the invitation to the meeting
     else:
         c.desk = Desk.GRID
     X.tally[T_TAKEN_IN + channel] += 1
 
 
+@nb.njit(cache=True, inline="always")
+def satisfaction(X, c, day, resolved, closer):
+    """满意率's chance for a closure. Three parts, as call-back surveys ask them: a first
+    contact within the standard time (响应), the attitude and explanation, and the result
+    (late: x satisfaction_late); or the result alone (`satisfaction_model: outcome`). A
+    collective case settled top down satisfies less (协商 raises it)."""
+    p, cat = X.params[0], X.cats[c.category]
+    late = resolved and (day - c.taken_in) > cat.deadline
+    if p.three_part:
+        prompt = c.contacted - c.taken_in <= p.hotline_response_days
+        if closer == Closer.HORIZON:  # closed with an answer
+            c.explained = True
+        elif closer != Closer.STREET_OFFICE:  # one bounced out is never explained
+            c.explained = uniform(X.streams[Stream.EXPLANATION]) < p.residents_explanation
+        result = (p.residents_satisfaction_late if late else 1.0) if resolved else 0.0
+        q = (
+            p.residents_satisfaction_response * prompt
+            + p.residents_satisfaction_explanation * c.explained
+            + p.residents_satisfaction_result * result
+        )
+    elif resolved:
+        q = p.residents_satisfaction_resolved * (p.residents_satisfaction_late if late else 1.0)
+    else:
+        q = p.residents_satisfaction_unresolved
+    if cat.collective:  # top down, or as many as took part (协商)
+        top = p.residents_topdown_satisfaction
+        q *= top + (1.0 - top) * c.deliberated if c.deliberated >= 0 else top
+    return q
+
+
+@nb.njit(cache=True, inline="always")
+def call_back(X, c, resolved, sat):
+    """回访: the hotline calls back a share of the residents who contacted it (voiced
+    cases) and some answer; what they say is true, unless staff worked on them before
+    the call (做工作, sim/levers/persuasion.py)."""
+    p = X.params[0]
+    if c.channel != Channel.VOICED:
+        return
+    s = X.streams[Stream.CALLBACK]
+    if uniform(s) >= p.hotline_callback_share:
+        return
+    c.callback = 2 if uniform(s) < p.hotline_callback_answer else 1
+    if c.callback == 1:
+        return
+    c.said_resolved, c.said_satisfied = resolved, sat
+    persuaded = p.persuasion_today > 0.0 and not (resolved and sat)
+    if persuaded and uniform(X.streams[Stream.PERSUASION]) < p.persuasion_today:
+        c.said_resolved = c.said_satisfied = True
+    X.tally[T_CALLBACKS] += 1
+    X.tally[T_SAID_RESOLVED] += c.said_resolved
+    X.tally[T_SAID_SATISFIED] += c.said_satisfied
+
+
 @nb.njit(cache=True)
 def close(X, day, r, resolved, closer):
-    """Close a case with its true outcome; report, satisfaction and trust follow."""
+    """Close a case with its true outcome; the answer is a contact; report, satisfaction,
+    the call-back and trust follow."""
     c, p = X.book[r], X.params[0]
+    contact(X, c, day)
     c.state = State.RESOLVED if resolved else State.CLOSED_UNRESOLVED
     c.closed = day
     c.closer = closer
@@ -329,17 +413,9 @@ def close(X, day, r, resolved, closer):
     if p.paper_today >= 0.0:  # 管理信息失真 (sim/levers/paper_resolution.py)
         reported = resolved or uniform(X.streams[Stream.PAPER_RESOLUTION]) < p.paper_today
     c.reported_resolved = reported
-    cat = X.cats[c.category]
-    if resolved:
-        late = (day - c.taken_in) > cat.deadline
-        q = p.residents_satisfaction_resolved * (p.residents_satisfaction_late if late else 1.0)
-    else:
-        q = p.residents_satisfaction_unresolved
-    if cat.collective:  # top down, or as many as took part (协商)
-        top = p.residents_topdown_satisfaction
-        q *= top + (1.0 - top) * c.deliberated if c.deliberated >= 0 else top
-    sat = uniform(X.streams[Stream.FEEDBACK]) < q
+    sat = uniform(X.streams[Stream.FEEDBACK]) < satisfaction(X, c, day, resolved, closer)
     c.satisfied = sat
+    call_back(X, c, resolved, sat)
     experience_case(X, r, sat)
     X.tally[T_RESOLVED if resolved else T_UNRESOLVED] += 1
     X.tally[T_REPORTED] += reported
@@ -430,15 +506,17 @@ def lexsort(keys):
 
 @nb.njit(cache=True)
 def queue(X, rows, group, need_first, counted_first):
-    """`rows` in serving order: by group; then a campaign's category (运动型治理); counted
-    tasks (易于量化) or the neediest, where asked; then first come, first served."""
-    if not need_first.any() and (group.size == 0 or group.max() < 1 << 20):
-        # one whole-number key (group, campaign, counted, day taken in, row): one sort
+    """`rows` in serving order: by group; then escalated cases (督办); a campaign's
+    category (运动型治理); counted tasks (易于量化) or the neediest, where asked; then
+    first come, first served."""
+    if not need_first.any() and (group.size == 0 or group.max() < 1 << 19):
+        # one whole-number key (group, escalated, campaign, counted, day taken in, row)
         key = np.empty(rows.size, dtype=np.int64)
         for i in range(rows.size):
             c = X.book[rows[i]]
             cat = X.cats[c.category]
             k = group[i]
+            k = k * 2 + (0 if c.escalated else 1)
             k = k * 2 + (0 if cat.priority > 0 else 1)
             k = k * 2 + (1 if counted_first[i] and not cat.counted else 0)
             k = (k << 12) + c.taken_in
@@ -449,7 +527,7 @@ def queue(X, rows, group, need_first, counted_first):
         c = X.book[rows[i]]
         cat = X.cats[c.category]
         keys[i, 0] = group[i]
-        keys[i, 1] = -cat.priority
+        keys[i, 1] = -cat.priority - (2.0 if c.escalated else 0.0)
         if counted_first[i] and not cat.counted:
             keys[i, 2] = 1.0
         if need_first[i]:

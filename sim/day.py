@@ -31,6 +31,7 @@ from sim.levers import (
     mediation,
     mobilisation,
     paper_resolution,
+    persuasion,
     social_forces,
     whistle,
     workstation,
@@ -181,6 +182,7 @@ def begin_day(X, L, day):
         mobilisation.start(X, L)
     deliberation.apply(X, s[Lever.DELIBERATION])
     paper_resolution.apply(X, L.on[0].paper_resolution_rate, s[Lever.PAPER_RESOLUTION])
+    persuasion.apply(X, L.on[0].persuasion_rate, s[Lever.PERSUASION])
     emergency.apply(X, L, day)
     campaign.apply(X, L, day, s[Lever.CAMPAIGN])
 
@@ -297,11 +299,14 @@ def helper_hours(X, L, kind):
 
 @nb.njit(cache=True)
 def the_street_routes_and_departments_handle(X, L, day, open_rows):
-    """街道 routes what the grid escalated: 1+N mediation and the whistle claim cases first;
+    """Cases that waited too long go up or are answered (every case ends); 街道 routes
+    what the grid escalated: 1+N mediation and the whistle claim cases first;
     the rest go into the silo (条块分割), where the cadres' bridge raises acceptance.
     Departments (条) handle joint sessions first, then their own queues; handling that
     ends today succeeds or not."""
     on, s = L.on[0], L.strength
+    if X.params[0].horizons_on:
+        stages.horizons(X, day, open_rows)
     rows, u = stages.street_due(X, day, open_rows)
     claimed = np.zeros(rows.size, dtype=np.bool_)
     if s[Lever.MEDIATION] > 0.0:
@@ -343,6 +348,7 @@ DAILY = (
     "backlog", "conflicts", "satisfied", "reported_resolved", "silent", "detected",
     "bounces", "mean_trust", "participants", "volunteers", "overloaded_grids",
     "staff_hours", "total_hours", "emergency", *(f"hours_{a}" for a in core.ACTORS),
+    "responded", "callbacks", "said_resolved", "said_satisfied",
 )  # fmt: skip
 D = IntEnum("D", [(name, i) for i, name in enumerate(DAILY)])  # column of each
 
@@ -392,3 +398,7 @@ def record(X, L, day):
     row[D.emergency] = L.on[0].emergency
     for a in range(X.hours.size):  # each actor's hours so far, in core.ACTORS order
         row[D.hours_grid_worker + a] = X.hours[a]
+    row[D.responded] = t[core.T_RESPONDED]
+    row[D.callbacks] = t[core.T_CALLBACKS]
+    row[D.said_resolved] = t[core.T_SAID_RESOLVED]
+    row[D.said_satisfied] = t[core.T_SAID_SATISFIED]

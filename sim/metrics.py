@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from sim import core, day
-from sim.cases import Channel, State
+from sim.cases import Channel, Closer, State
 from sim.core import ACTORS
 
 # Whose hours a case costs. Paid public staff first; then purchased services,
@@ -16,9 +16,12 @@ STAFF = ACTORS[:4]
 
 # Summary names the rest of the project (CLI, sweeps, dashboard, notebooks) relies on.
 HEADLINE = (
+    "response_rate",
     "resolution_rate",
     "needs_met_rate",
     "satisfaction_rate",
+    "callback_resolution_rate",
+    "callback_satisfaction_rate",
     "detection_rate",
     "mean_days_to_resolve",
     "median_days_to_resolve",
@@ -116,6 +119,9 @@ DAILY_REPORTERS = {
     "reported_resolution_rate": lambda d: _ratio(d.reported_resolved, d.taken_in),
     "satisfaction_rate": lambda d: _ratio(d.satisfied, d.resolved + d.closed_unresolved + d.lost),
     "participation_rate": lambda d, n: d.participants / n,
+    "response_rate": lambda d: _ratio(d.responded, d.taken_in),
+    "callback_resolution_rate": lambda d: _ratio(d.said_resolved, d.callbacks),
+    "callback_satisfaction_rate": lambda d: _ratio(d.said_satisfied, d.callbacks),
 }
 FLOWS = ("arisen", "taken_in", "resolved", "closed_unresolved", "lost", "conflicts", "satisfied")
 
@@ -163,14 +169,18 @@ def summary(m) -> dict:
 #   summed over its days: overload days, hours.
 WINDOW_BASIS = {
     "taken in within the window": (
-        "resolution_rate", "reported_resolution_rate", "bounces_per_case", "handoffs_per_case",
-        "taken_in", "voiced", "detected", "conflicts", "duplicate_reports",
+        "response_rate", "resolution_rate", "reported_resolution_rate", "bounces_per_case",
+        "handoffs_per_case", "taken_in", "voiced", "detected", "conflicts", "duplicate_reports",
+        "escalated",
     ),
     "arisen within the window": ("needs_met_rate", "detection_rate", "arisen", "spread_disputes"),
     "closed within the window": (
         "satisfaction_rate", "on_time_rate", "mean_days_to_resolve", "median_days_to_resolve",
         "resolved", "closed_unresolved", "lost", "lost_cases",
         "resolutions_per_100_staff_hours", "resolutions_per_100_total_hours",
+        "callback_resolution_rate", "callback_satisfaction_rate",
+        "true_callback_resolution_rate", "true_callback_satisfaction_rate", "callbacks",
+        "closed_at_horizon",
     ),
     "at the window's last day": (
         "backlog", "latent_at_end", "open", "mean_trust", "participation_rate",
@@ -219,7 +229,20 @@ def window(m, first: int, last: int) -> dict:
     staff, total = sum(hours[a] for a in STAFF), sum(hours.values())
     n_taken = int(taken.sum())
     resolved = int(resolved_in.sum())
+    contacted = b.contacted[:n]
+    prompt = (contacted >= 0) & (contacted <= last)
+    prompt &= contacted - taken_day <= m.params.hotline.response_days
+    called = ended & (b.callback[:n] == 2)  # 回访: answered call-backs of closed voiced cases
+    n_called = int(called.sum())
     out = {
+        "response_rate": _ratio((taken & prompt).sum(), n_taken),
+        "callback_resolution_rate": _ratio((called & b.said_resolved[:n]).sum(), n_called),
+        "callback_satisfaction_rate": _ratio((called & b.said_satisfied[:n]).sum(), n_called),
+        "true_callback_resolution_rate": _ratio((called & res).sum(), n_called),
+        "true_callback_satisfaction_rate": _ratio((called & b.satisfied[:n]).sum(), n_called),
+        "callbacks": n_called,
+        "escalated": int((taken & b.escalated[:n]).sum()),
+        "closed_at_horizon": int((ended & (b.closer[:n] == Closer.HORIZON)).sum()),
         "resolution_rate": _ratio((taken & res_by_end).sum(), n_taken),
         "reported_resolution_rate": _ratio(
             (taken & b.reported_resolved[:n] & (closed <= last) & (closed >= 0)).sum(), n_taken
@@ -261,6 +284,23 @@ def window(m, first: int, last: int) -> dict:
 
 # metric -> (unit, meaning): the HEADLINE metrics and a few more (`cogov metrics` prints them)
 INFO: dict[str, tuple[str, str]] = {
+    "response_rate": (
+        "share 0-1",
+        "cases first contacted within hotline.response_days of intake (响应) / taken in",
+    ),
+    "callback_resolution_rate": (
+        "share 0-1",
+        "answered call-backs (回访) of closed voiced cases saying solved / answered call-backs",
+    ),
+    "callback_satisfaction_rate": (
+        "share 0-1",
+        "answered call-backs saying satisfied / answered call-backs (做工作 inflates both)",
+    ),
+    "true_callback_resolution_rate": ("share 0-1", "truly resolved / answered call-backs"),
+    "true_callback_satisfaction_rate": ("share 0-1", "truly satisfied / answered call-backs"),
+    "callbacks": ("cases", "answered call-backs of cases closed in the window"),
+    "escalated": ("cases", "cases escalated (督办) after waiting past horizons.escalate_days"),
+    "closed_at_horizon": ("cases", "cases closed unresolved at horizons.close_days, answered"),
     "resolution_rate": ("share 0-1", "resolved / taken in"),
     "reported_resolution_rate": (
         "share 0-1",

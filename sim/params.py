@@ -203,6 +203,38 @@ class ResidentParams(Frozen):
         "deliberation raises it toward 1 by the share taking part",
         "guess",
     )
+    # 满意率 as call-back surveys ask it: three parts (sim/core.py `satisfaction`)
+    satisfaction_model: Literal["three_part", "outcome"] = Field(
+        "three_part",
+        description="three_part: satisfied by the response, the explanation and the result, "
+        "each with its weight; outcome: by the result alone (satisfaction_resolved, "
+        "satisfaction_unresolved: the formula before three parts)",
+    )
+    satisfaction_response: Prob = override(
+        0.3, "three_part: weight of a first contact within hotline.response_days (响应)", "guess"
+    )
+    satisfaction_explanation: Prob = override(
+        0.3, "three_part: weight of the attitude and explanation (told what will happen)", "guess"
+    )
+    satisfaction_result: Prob = override(
+        0.4, "three_part: weight of the result (x satisfaction_late when late)", "guess"
+    )
+    explanation: Prob = override(
+        0.8,
+        "three_part: chance the desk that closes a case explains its outcome (one closed "
+        "after too many bounces never is; one closed at its horizon always is)",
+        "guess",
+    )
+
+    @model_validator(mode="after")
+    def _weights(self) -> ResidentParams:
+        total = self.satisfaction_response + self.satisfaction_explanation
+        if total + self.satisfaction_result > 1.0 + 1e-9:
+            raise ValueError(
+                "residents: satisfaction_response + satisfaction_explanation + "
+                "satisfaction_result must add up to at most 1"
+            )
+        return self
 
 
 class GridWorkerParams(Frozen):
@@ -226,6 +258,35 @@ class StreetOfficeParams(Frozen):
     info_loss: Prob = Field(0.03, description="chance a hand-off drops the case (管理信息失真)")
     max_bounces: Annotated[int, Field(ge=0, le=50)] = 3
     forward_days: Annotated[int, Field(ge=0, le=30)] = 1
+
+
+class HotlineParams(Frozen):
+    """12345 接诉即办 as it measures itself: response (响应) and the call-back (回访)."""
+
+    response_days: Annotated[int, Field(ge=0, le=30)] = Field(
+        1,
+        description="standard time for the first contact (响应), in days after intake "
+        "(guess: hotlines publish about one working day)",
+    )
+    callback_share: Prob = Field(
+        0.3, description="share of closed voiced cases the hotline calls back (回访; guess)"
+    )
+    callback_answer: Prob = Field(0.7, description="chance a called-back resident answers (guess)")
+
+
+class HorizonParams(Frozen):
+    """Every case ends: a case that waits too long is escalated once (督办), then closed
+    unresolved with an answer. Days after intake; 0: no such horizon."""
+
+    grid_days: Annotated[int, Field(ge=0, le=MAX_DAYS)] = Field(
+        14, description="a case waiting this long at the grid goes up to the street office"
+    )
+    escalate_days: Annotated[int, Field(ge=0, le=MAX_DAYS)] = Field(
+        30, description="a case waiting this long is escalated (督办): first in every queue"
+    )
+    close_days: Annotated[int, Field(ge=0, le=MAX_DAYS)] = Field(
+        60, description="a case waiting this long is closed unresolved, with an answer"
+    )
 
 
 # ---------------------------------------------------------------- levers
@@ -391,6 +452,17 @@ class PaperResolution(Lever):
     rate: Prob = 0.3
 
 
+class Persuasion(Lever):
+    """做工作: under a satisfaction target, staff work on residents before the call-back."""
+
+    rate: Prob = override(
+        0.5,
+        "chance a called-back resident not satisfied (or not solved) is persuaded to say "
+        "they are (做工作; true satisfaction and trust unmoved)",
+        "guess",
+    )
+
+
 class Campaign(SwitchOnly):
     """运动型治理: a window in which one category jumps every queue."""
 
@@ -409,6 +481,7 @@ class BuiltInLevers(Frozen):
     mobilisation: Mobilisation = Mobilisation()
     paper_resolution: PaperResolution = PaperResolution()
     campaign: Campaign = Campaign()
+    persuasion: Persuasion = Persuasion()
 
 
 PLUGINS_ENV = "COGOV_LEVERS"  # your own levers: files, separated by os.pathsep
@@ -493,6 +566,8 @@ class Scenario(Frozen):
     residents: ResidentParams = ResidentParams()
     grid_workers: GridWorkerParams = GridWorkerParams()
     street_office: StreetOfficeParams = StreetOfficeParams()
+    hotline: HotlineParams = HotlineParams()
+    horizons: HorizonParams = HorizonParams()
     difficulty: Difficulty = Difficulty()
     scale: Scale = Scale()
     levers: Levers = Levers()

@@ -25,6 +25,7 @@ from sim.core import (
     at_desk,
     bounce,
     close,
+    contact,
     experience_case,
     lose,
     queue,
@@ -94,6 +95,7 @@ def append_needs(X, day, res, cats, sev, diff, other):
         c.taken_in = -1
         c.closed = -1
         c.deliberated = -1.0
+        c.contacted = -1
         c.state = State.LATENT
         c.others_start = n_o
         if X.cats[cats[i]].collective:
@@ -266,6 +268,7 @@ def settle_simple(X, stream, day, open_rows, takes, group_of_grid, hours, succes
     for i in order:
         if served[i]:
             r = rows[i]
+            contact(X, X.book[r], day)
             if succeeds(X.book[r], X.params[0], s, success, 0.0):
                 close(X, day, r, True, closer)
             else:
@@ -339,6 +342,7 @@ def grid_workers_settle(X, day, open_rows):
         if not served[i]:
             continue
         r = rows[i]
+        contact(X, X.book[r], day)
         if solvable[i]:
             if succeeds(X.book[r], p, s, p.grid_workers_success, 0.0):
                 close(X, day, r, True, Closer.GRID_WORKER)
@@ -346,6 +350,29 @@ def grid_workers_settle(X, day, open_rows):
             X.book[r].failed_part = True
         escalate(X, day, r)
     return worked
+
+
+# ---------------------------------------------------------------- every case ends
+@nb.njit(cache=True)
+def horizons(X, day, open_rows):
+    """A case that waits too long is escalated, then answered: past `grid_days` at the
+    grid it goes up to the street office; past `escalate_days` it is escalated (督办)
+    and first in every queue; past `close_days` it is closed unresolved, with an
+    answer. Cases in handling finish their step first. Days count from intake."""
+    p = X.params[0]
+    for r in open_rows:
+        c = X.book[r]
+        if c.state != State.QUEUED:
+            continue
+        age = day - c.taken_in
+        if 0 < p.horizons_close_days <= age:
+            close(X, day, r, False, Closer.HORIZON)
+            continue
+        if 0 < p.horizons_escalate_days <= age:
+            c.escalated = True
+        if c.desk == Desk.GRID and 0 < p.horizons_grid_days <= age:
+            contact(X, c, day)
+            escalate(X, day, r)
 
 
 # ---------------------------------------------------------------- the street office
@@ -360,6 +387,7 @@ def street_due(X, day, open_rows):
     u = np.empty((rows.size, 2))
     s = X.streams[Stream.ROUTING]
     for i in range(rows.size):
+        contact(X, X.book[rows[i]], day)  # the street takes it up
         u[i, 0] = uniform(s)
         u[i, 1] = uniform(s)
     return rows, u

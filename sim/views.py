@@ -28,6 +28,10 @@ class CompiledViews:
         rec["grid_workers_need_first"] = self.params.grid_workers.priority == "need_first"
         rec["meeting_share"] = 0.0  # set each morning (day.begin_day)
         rec["paper_today"] = -1.0
+        rec["persuasion_today"] = -1.0
+        rec["three_part"] = self.params.residents.satisfaction_model == "three_part"
+        h = self.params.horizons
+        rec["horizons_on"] = max(h.grid_days, h.escalate_days, h.close_days) > 0
         return rec
 
     def _joint_bodies(self) -> np.ndarray:

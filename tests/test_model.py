@@ -7,7 +7,7 @@ import pytest
 import sim
 from sim.cases import Closer, Joint, State
 from sim.model import CoGovModel
-from sim.params import SwitchOnly
+from sim.params import HorizonParams, SwitchOnly
 from sim.presets import CHORUS_LEVERS
 
 ALL_ON = {
@@ -240,11 +240,15 @@ def test_campaign_favours_its_category(solo_small):
 
 
 def test_a_department_follows_its_own_priorities(solo_small):
-    """need_first at a department serves severe cases sooner than first-come-first-served."""
+    """need_first at a department serves severe cases sooner than first-come-first-served
+    (without horizons: an escalated case (督办) goes first whatever its need)."""
+    solo_small = solo_small.model_copy(
+        update={"horizons": HorizonParams(grid_days=0, escalate_days=0, close_days=0)}
+    )
     depts = [d.model_copy(update={"priority": "need_first"}) for d in solo_small.departments]
     own = solo_small.model_copy(update={"departments": tuple(depts)})
     gaps = []
-    for seed in range(6):
+    for seed in range(10):
         waits = []
         for params in (solo_small, own):
             m = sim.run(params, seed=seed, keep_model=True).model

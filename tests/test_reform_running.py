@@ -87,11 +87,14 @@ KNOBS = {
     "mobilisation": ("online_detection", 0.15),
     "paper_resolution": ("rate", 0.7),
     "campaign": ("days", 30),
+    "persuasion": ("rate", 0.9),
 }
 
 
 def _all_on(p):
-    return p.with_levers(paper_resolution=True, campaign={"enabled": True, "start": 10})
+    return p.with_levers(
+        paper_resolution=True, persuasion=True, campaign={"enabled": True, "start": 10}
+    )
 
 
 @pytest.mark.parametrize("lever", LEVER_NAMES)

@@ -206,6 +206,7 @@ CLOSERS: dict[str, dict[str, str]] = {
     "WHISTLE": {"en": "whistle session", "zh": "吹哨报到"},
     "STREET_OFFICE": {"en": "street office (gave up)", "zh": "街道(推诿后结案)"},
     "OTHER": {"en": "another actor", "zh": "其他主体"},
+    "HORIZON": {"en": "answered at its horizon", "zh": "超时答复办结"},
 }
 
 # Hours by actor (sim.core.ACTORS).
@@ -355,6 +356,16 @@ LEVERS: dict[str, dict] = {
             "zh": "“运动型治理”:一段时间内某类诉求(环境卫生)优先,挤占其他。",
         },
     },
+    "persuasion": {
+        "knob": ("rate", 0.0, 1.0, 0.05),
+        "name": {"en": "Persuasion before the call-back", "zh": "回访前做工作"},
+        "knob_label": {"en": "share persuaded", "zh": "被说服的比例"},
+        "line": {
+            "en": "做工作: staff work on residents before the call-back; reported "
+            "satisfaction rises, true satisfaction and trust do not.",
+            "zh": "“做工作”:回访前做居民工作,上报满意率上升,真实满意和信任不变。",
+        },
+    },
 }
 
 # A lever's short name is the label set's (one name per idea in figures and dashboard);
@@ -363,7 +374,7 @@ for _name, _lever in LEVERS.items():
     _zh, _en = labels.LEVERS[_name]
     _lever["short"] = {"en": _en[0].lower() + _en[1:], "zh": _zh}
 
-FAILURE_LEVERS = ("paper_resolution", "campaign")
+FAILURE_LEVERS = ("paper_resolution", "campaign", "persuasion")
 
 SCENARIO_NAMES: dict[str, dict[str, str]] = {
     "classroom": {"en": "classroom street, solo (独角戏)", "zh": "课堂街道·独角戏"},

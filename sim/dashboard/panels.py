@@ -36,6 +36,7 @@ CLOSER_COLOURS = {
     "WHISTLE": "#e84393",
     "STREET_OFFICE": "#a1887f",
     "OTHER": "#78909c",  # an actor of your own
+    "HORIZON": "#c0392b",  # answered at its horizon
 }
 ACTOR_COLOURS = dict(
     zip(

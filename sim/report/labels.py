@@ -38,6 +38,18 @@ METRICS = {
     "handoffs_per_case": ("转办次数/件", "Hand-offs per case"),
     "spread_disputes": ("矛盾扩散", "Spread disputes"),
     "duplicate_reports": ("重复诉求(已合并)", "Merged duplicate reports"),
+    # 接诉即办 as the hotline measures it
+    "response_rate": ("响应率", "Response rate"),
+    "callback_resolution_rate": ("回访解决率", "Call-back resolution rate"),
+    "callback_satisfaction_rate": ("回访满意率", "Call-back satisfaction rate"),
+    "true_callback_resolution_rate": ("回访样本真实解决率", "Call-back sample, true resolution"),
+    "true_callback_satisfaction_rate": (
+        "回访样本真实满意率",
+        "Call-back sample, true satisfaction",
+    ),
+    "callbacks": ("回访接通数", "Call-backs answered"),
+    "closed_at_horizon": ("超时答复办结", "Closed at the horizon"),
+    "escalated": ("督办", "Escalated"),
     # measured in the notebooks from the daily series
     "peak_backlog": ("积压峰值", "Peak backlog"),
     "excess_backlog": ("超额积压", "Excess backlog"),  # above the same run without the shock
@@ -57,6 +69,7 @@ LEVERS = {
     "mobilisation": ("线上组群+线下编队", "Online groups + offline teams"),
     "paper_resolution": ("管理信息失真", "Paper resolution"),
     "campaign": ("运动型治理", "Campaign"),
+    "persuasion": ("回访前做工作", "Persuasion before the call-back"),
     "emergency": ("平时/战时", "Emergency"),
 } | {name: module.LABELS for name, module in PLUGINS.items()}  # yours: (中文, English)
 
@@ -126,6 +139,7 @@ PARAMETERS = {
                                              "probability"),
     "levers.paper_resolution.rate": ("未解决而上报解决的比例", "Paper resolution rate",
                                      "probability"),
+    "levers.persuasion.rate": ("回访前做工作的说服率", "Persuasion rate", "probability"),
     "departments.*.acceptance": ("部门接单率", "Department acceptance", "probability"),
     "residents.voice": ("居民表达诉求的概率", "Residents' voice", "probability"),
     "residents.satisfaction_resolved": ("解决后满意的概率", "Satisfied if resolved",
