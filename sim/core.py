@@ -97,6 +97,11 @@ TALLY = (
     "callbacks",  # 回访 answered
     "said_resolved",
     "said_satisfied",
+    "at_grid",  # queued at each desk at the end of the day (`Desk`)
+    "at_street",
+    "at_unit",
+    "at_joint",
+    "at_meeting",
 )
 (
     T_ARISEN,
@@ -119,6 +124,11 @@ TALLY = (
     T_CALLBACKS,
     T_SAID_RESOLVED,
     T_SAID_SATISFIED,
+    T_AT_GRID,
+    T_AT_STREET,
+    T_AT_UNIT,
+    T_AT_JOINT,
+    T_AT_MEETING,
 ) = range(len(TALLY))
 T_TAKEN_IN = len(TALLY)  # + channel
 N_TALLY = T_TAKEN_IN + len(Channel)
@@ -362,11 +372,9 @@ def satisfaction(X, c, day, resolved, closer):
         elif closer != Closer.STREET_OFFICE:  # one bounced out is never explained
             c.explained = uniform(X.streams[Stream.EXPLANATION]) < p.residents_explanation
         result = (p.residents_satisfaction_late if late else 1.0) if resolved else 0.0
-        q = (
-            p.residents_satisfaction_response * prompt
-            + p.residents_satisfaction_explanation * c.explained
-            + p.residents_satisfaction_result * result
-        )
+        w_r, w_e = p.residents_satisfaction_response, p.residents_satisfaction_explanation
+        w_o = p.residents_satisfaction_result
+        q = (w_r * prompt + w_e * c.explained + w_o * result) / max(1.0, w_r + w_e + w_o)
     elif resolved:
         q = p.residents_satisfaction_resolved * (p.residents_satisfaction_late if late else 1.0)
     else:
@@ -708,10 +716,12 @@ def share_tied(X, h, flag):
 # ---------------------------------------------------------------- end of the day
 @nb.njit(cache=True)
 def end_of_day(X, open_rows):
-    """The open cases that stay open, and the day's counts of latent / queued / handling."""
+    """The open cases that stay open, and the day's counts of latent / queued (by desk) /
+    in handling."""
     keep = np.empty(open_rows.size, dtype=np.int64)
     k = 0
     latent = queued = handling = 0
+    X.tally[T_AT_GRID : T_AT_MEETING + 1] = 0
     for r in open_rows:
         st = X.book[r].state
         if st <= State.IN_HANDLING:
@@ -721,6 +731,7 @@ def end_of_day(X, open_rows):
                 latent += 1
             elif st == State.QUEUED:
                 queued += 1
+                X.tally[T_AT_GRID + X.book[r].desk - Desk.GRID] += 1
             else:
                 handling += 1
     X.tally[T_LATENT] = latent

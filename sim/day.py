@@ -349,6 +349,7 @@ DAILY = (
     "bounces", "mean_trust", "participants", "volunteers", "overloaded_grids",
     "staff_hours", "total_hours", "emergency", *(f"hours_{a}" for a in core.ACTORS),
     "responded", "callbacks", "said_resolved", "said_satisfied",
+    "at_grid", "at_street", "at_unit", "at_joint", "at_meeting", "in_handling",
 )  # fmt: skip
 D = IntEnum("D", [(name, i) for i, name in enumerate(DAILY)])  # column of each
 
@@ -402,3 +403,6 @@ def record(X, L, day):
     row[D.callbacks] = t[core.T_CALLBACKS]
     row[D.said_resolved] = t[core.T_SAID_RESOLVED]
     row[D.said_satisfied] = t[core.T_SAID_SATISFIED]
+    for k in range(core.T_AT_MEETING - core.T_AT_GRID + 1):  # where the queued cases wait
+        row[D.at_grid + k] = t[core.T_AT_GRID + k]
+    row[D.in_handling] = t[core.T_HANDLING]

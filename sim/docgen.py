@@ -60,8 +60,10 @@ FALLBACK: dict[tuple[str, str], str] = {
     ("Category", "grid_hours"): "hours to settle it at the grid",
     ("ResidentParams", "trust_mean"): "mean initial trust (Beta distribution)",
     ("ResidentParams", "trust_concentration"): "a + b of the initial Beta; higher: less spread",
-    ("ResidentParams", "satisfaction_resolved"): "chance of satisfaction when resolved",
-    ("ResidentParams", "satisfaction_unresolved"): "chance of satisfaction when closed unresolved",
+    ("ResidentParams", "satisfaction_resolved"): "outcome: chance of satisfaction when resolved",
+    ("ResidentParams", "satisfaction_unresolved"): (
+        "outcome: chance of satisfaction when closed unresolved"
+    ),
     ("GridWorkerParams", "per_grid"): "grid workers per grid (0: no patrol, no grid capacity)",
     ("GridWorkerParams", "hours_per_day"): "working hours per worker per day",
     ("GridWorkerParams", "priority"): "overload policy: counted tasks first, or neediest first",

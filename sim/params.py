@@ -208,7 +208,8 @@ class ResidentParams(Frozen):
         "three_part",
         description="three_part: satisfied by the response, the explanation and the result, "
         "each with its weight; outcome: by the result alone (satisfaction_resolved, "
-        "satisfaction_unresolved: the formula before three parts)",
+        "satisfaction_unresolved: the formula before three parts); weights adding up to "
+        "more than 1 count relative to their sum",
     )
     satisfaction_response: Prob = override(
         0.3, "three_part: weight of a first contact within hotline.response_days (响应)", "guess"
@@ -225,16 +226,6 @@ class ResidentParams(Frozen):
         "after too many bounces never is; one closed at its horizon always is)",
         "guess",
     )
-
-    @model_validator(mode="after")
-    def _weights(self) -> ResidentParams:
-        total = self.satisfaction_response + self.satisfaction_explanation
-        if total + self.satisfaction_result > 1.0 + 1e-9:
-            raise ValueError(
-                "residents: satisfaction_response + satisfaction_explanation + "
-                "satisfaction_result must add up to at most 1"
-            )
-        return self
 
 
 class GridWorkerParams(Frozen):

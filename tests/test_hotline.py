@@ -155,6 +155,9 @@ def test_no_case_waits_past_its_horizons_and_the_books_balance(preset, solo_smal
         assert counts[State.RESOLVED] == m.tally.resolved
         assert counts[State.CLOSED_UNRESOLVED] == m.tally.closed_unresolved
     assert oldest >= h.escalate_days  # the flood did reach the horizons
+    d = m.daily  # where the open cases sit adds up to the backlog, every day
+    desks = d[["at_grid", "at_street", "at_unit", "at_joint", "at_meeting", "in_handling"]]
+    assert (desks.sum(axis=1) == d.backlog).all() and d.at_unit.max() > 0
     s = summary(m)
     assert s["escalated"] > 0
     # solo closes its flood cases by bouncing them out; the chorus's joint bodies never
@@ -181,6 +184,9 @@ def test_horizons_off_is_horizons_never_reached(chorus_small):
     assert on.backlog.iloc[-1] < a.backlog.iloc[-1]  # without horizons the backlog stays
 
 
-def test_three_weights_over_one_is_one_line():
-    with pytest.raises(ValueError, match="add up to at most 1"):
-        sim.Scenario.model_validate({"residents": {"satisfaction_result": 0.9}})
+def test_weights_over_one_count_relative_to_their_sum(solo_small):
+    """Doubling every weight past 1 is the same street as the weights themselves."""
+    w = {"satisfaction_response": 0.3, "satisfaction_explanation": 0.3, "satisfaction_result": 0.4}
+    double = _with(solo_small, "residents", **{k: 2 * v for k, v in w.items()})
+    a = sim.run(_with(solo_small, "residents", **w), seed=2).daily
+    pd.testing.assert_frame_equal(a, sim.run(double, seed=2).daily, check_exact=True)

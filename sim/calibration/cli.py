@@ -82,8 +82,21 @@ def cmd_calibrate(args) -> int:
         f"{args.out}: {r.generations} generations ({why})",
         file=sys.stderr,
     )  # fmt: skip
+    per = r.fit["epsilon_per_target_se"]
+    print(
+        f"  effective sample size {r.fit['ess']:.0f} of {r.fit['population']}"
+        + (f"; tolerance {per:.2g} standard errors per target" if per is not None else ""),
+        file=sys.stderr,
+    )
     for path, s in r.fit["posterior"].items():
         print(f"  {path}: median {s['median']:.3g}, 90% interval [{s['q05']:.3g}, {s['q95']:.3g}]")
+    for w in r.fit["at_bounds"]:
+        print(
+            f"warning: {w['parameter']}: {w['weight_in_outer_5pc']:.0%} of the posterior lies "
+            f"in the outer 5% of its prior next to its {w['bound']} bound: the targets pull it "
+            "out of the prior, so read it as a misfit, not as information",
+            file=sys.stderr,
+        )
     for row in r.fit["targets"]:
         print(
             f"  case {row['case']} {row['metric']}: observed {row['observed']:.3g} "

@@ -391,6 +391,34 @@ def summarize(post: pd.DataFrame, paths: list[str]) -> dict:
     return out
 
 
+EDGE = 0.05  # the outer share of a prior's range next to each bound
+PILED = 0.25  # weight there above which a posterior is piled against the bound (uniform: 0.05)
+
+
+def diagnostics(post: pd.DataFrame, targets: Targets, epsilon: float | None) -> dict:
+    """What says whether the fit can be read: the final population's effective sample
+    size (Kish), the final tolerance per target in standard errors, and each parameter
+    whose posterior is piled against a bound of its prior (the model cannot reach the
+    data from inside the prior, which is no information from the data)."""
+    w = post["weight"].to_numpy()
+    w = w / w.sum()
+    k = sum(len(c.targets) for c in targets.cases)
+    piled = []
+    for path, (low, high) in zip(targets.paths, targets.bounds, strict=True):
+        x = post[path].to_numpy()
+        edge = EDGE * (high - low)
+        for side, near in (("low", x <= low + edge), ("high", x >= high - edge)):
+            share = float(w[near].sum())
+            if share > PILED:
+                piled.append({"parameter": path, "bound": side, "weight_in_outer_5pc": share})
+    return {
+        "ess": float(1.0 / np.sum(w**2)),
+        "targets_n": k,
+        "epsilon_per_target_se": None if epsilon is None else epsilon / np.sqrt(k),
+        "at_bounds": piled,
+    }
+
+
 def _fresh(targets: Targets, best: dict, seed: int, workers: int, client):
     """Fresh replications of every case at the best draw: the fit's simulated figures."""
     from sim.executors import Task, execute
@@ -469,6 +497,7 @@ def _results(targets, out, history, seed, stopped, workers, client, figures, t0)
         "best": best,
         "posterior": summarize(post, list(names.values())),
         "epsilon": eps,
+        **diagnostics(post, targets, eps),
         "generations": len(pops),
         "epsilons": [float(e) if np.isfinite(e) else None for e in pops.epsilon],
         "population": len(post),
