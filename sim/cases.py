@@ -99,6 +99,7 @@ _COLUMNS: dict[str, type] = {
     "reported_resolved": np.bool_,
     "satisfied": np.bool_,
     "contacted": np.int32,  # day of the first contact (响应); -1 not yet
+    "dispatched": np.int32,  # day a unit or joint body first took it (派单); -1 never
     "explained": np.bool_,  # the closing desk explained its outcome
     "escalated": np.bool_,  # 督办: waited past its escalation horizon
     "callback": np.int8,  # 回访: 0 not called back, 1 no answer, 2 answered
@@ -175,7 +176,7 @@ class CaseBook:
         new["severity"] = severity
         new["difficulty"] = difficulty
         new["arisen"] = day
-        for col in ("taken_in", "closed", "deliberated", "contacted"):
+        for col in ("taken_in", "closed", "deliberated", "contacted", "dispatched"):
             new[col] = -1
         new["state"] = State.LATENT
         self.sizes[0] += k

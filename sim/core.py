@@ -462,6 +462,8 @@ def hand_off_joint(X, day, r, u0, u1, kind, acceptance):
     elif u1 < acceptance:
         c.joint = kind
         c.desk = Desk.JOINT
+        if c.dispatched < 0:
+            c.dispatched = day
     else:
         bounce(X, day, r)
 

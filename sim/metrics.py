@@ -175,7 +175,8 @@ WINDOW_BASIS = {
     ),
     "arisen within the window": ("needs_met_rate", "detection_rate", "arisen", "spread_disputes"),
     "closed within the window": (
-        "satisfaction_rate", "on_time_rate", "mean_days_to_resolve", "median_days_to_resolve",
+        "satisfaction_rate", "on_time_rate", "dispatch_on_time_rate", "mean_days_to_resolve",
+        "median_days_to_resolve",
         "resolved", "closed_unresolved", "lost", "lost_cases",
         "resolutions_per_100_staff_hours", "resolutions_per_100_total_hours",
         "callback_resolution_rate", "callback_satisfaction_rate",
@@ -214,6 +215,9 @@ def window(m, first: int, last: int) -> dict:
     days = (closed - arisen)[resolved_in]
     deadline = m.cat_deadline[b.category[:n][resolved_in]]
     on_time = (closed - taken_day)[resolved_in] <= deadline
+    dispatched = b.dispatched[:n][resolved_in]  # the city's clock: from dispatch to a unit
+    since = np.where(dispatched >= 0, dispatched, taken_day[resolved_in])
+    dispatch_on_time = (closed[resolved_in] - since) <= deadline
     detect = np.isin(channel, [Channel.PATROL, Channel.PROBE, Channel.VISIT, Channel.ONLINE])
     voiced_on_arrival = (channel == Channel.VOICED) & (taken_day == arisen)
     # the daily record (row 0: before the first day): levels at the last day, sums and
@@ -253,6 +257,7 @@ def window(m, first: int, last: int) -> dict:
         "mean_days_to_resolve": float(days.mean()) if days.size else float("nan"),
         "median_days_to_resolve": float(np.median(days)) if days.size else float("nan"),
         "on_time_rate": _ratio(on_time.sum(), resolved),
+        "dispatch_on_time_rate": _ratio(dispatch_on_time.sum(), resolved),
         "bounces_per_case": _ratio(int(b.bounces[:n][taken].sum()), n_taken),
         "handoffs_per_case": _ratio(int(b.handoffs[:n][taken].sum()), n_taken),
         "lost_cases": int((ended & (state == State.LOST)).sum()),
@@ -318,6 +323,11 @@ INFO: dict[str, tuple[str, str]] = {
     "mean_days_to_resolve": ("days", "mean of (day closed - day arisen) over resolved cases"),
     "median_days_to_resolve": ("days", "median of the same"),
     "on_time_rate": ("share 0-1", "resolved cases closed within their deadline / resolved"),
+    "dispatch_on_time_rate": (
+        "share 0-1",
+        "resolved cases closed within their deadline of the day a unit or joint body first "
+        "took them (of intake, for one never dispatched) / resolved",
+    ),
     "bounces_per_case": ("per case", "bounces (推诿) / taken in"),
     "lost_cases": ("cases", "cases lost in hand-offs (管理信息失真)"),
     "backlog": ("cases", "cases queued or in handling at the end"),

@@ -96,6 +96,7 @@ def append_needs(X, day, res, cats, sev, diff, other):
         c.closed = -1
         c.deliberated = -1.0
         c.contacted = -1
+        c.dispatched = -1
         c.state = State.LATENT
         c.others_start = n_o
         if X.cats[cats[i]].collective:
@@ -424,6 +425,8 @@ def silo_forward(X, day, rows, u, claimed, unit, q):
             X.accepted[c.grid, unit[i]] += 1
             c.desk = Desk.UNIT
             c.unit = unit[i]
+            if c.dispatched < 0:
+                c.dispatched = day
         else:
             bounce(X, day, r)
 

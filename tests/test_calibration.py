@@ -259,7 +259,7 @@ def test_validate_tells_targets_and_sweeps_from_scenarios(capsys):
     files = ["scenarios/targets/shanghai_2016.yaml", "scenarios/sweeps/classroom.yaml", "solo"]
     assert main(["validate", *(str(ROOT / f) if "/" in f else f for f in files)]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert "targets shanghai_2016: 5 parameters" in out[0] and "sweep classroom" in out[1]
+    assert "targets shanghai_2016: 6 parameters" in out[0] and "sweep classroom" in out[1]
 
 
 def test_too_many_workers_for_memory_is_one_line(tmp_path, capsys, monkeypatch):
