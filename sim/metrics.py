@@ -151,6 +151,18 @@ def daily_frame(rows: np.ndarray, households: int) -> pd.DataFrame:
     return pd.DataFrame(daily_columns(rows, households))
 
 
+def utilisation(m) -> dict[str, float]:
+    """Share of its hours each handling unit worked over the run, by pool (a workstation
+    and its members share one, named by the workstation), at the hours of the last day:
+    a unit near 1 has no slack to drain a queue with."""
+    t = m.unit_table
+    out = {}
+    for pool in dict.fromkeys(int(k) for k in t["pool"]):
+        hours = float(t["hours"][t["pool"] == pool].sum()) * m.day
+        out[getattr(m.units[pool], "name", str(pool))] = _ratio(float(t["used"][pool]), hours)
+    return out
+
+
 def summary(m) -> dict:
     """One run's headline figures (and the counts behind them): the window of the whole
     run, so that a figure has one definition (`window`)."""

@@ -190,3 +190,18 @@ def test_weights_over_one_count_relative_to_their_sum(solo_small):
     double = _with(solo_small, "residents", **{k: 2 * v for k, v in w.items()})
     a = sim.run(_with(solo_small, "residents", **w), seed=2).daily
     pd.testing.assert_frame_equal(a, sim.run(double, seed=2).daily, check_exact=True)
+
+
+def test_utilisation_is_the_share_of_hours_worked(solo_small, chorus_small):
+    """Fewer department hours, a busier department; a workstation's members share its pool."""
+    from sim.metrics import utilisation
+
+    half = _with(solo_small, "scale", department_hours=0.5)
+    a = utilisation(sim.run(solo_small, seed=1, keep_model=True).model)
+    b = utilisation(sim.run(half, seed=1, keep_model=True).model)
+    assert set(a) == {d.name for d in solo_small.departments}
+    assert all(0 <= v <= 1.5 for v in a.values())
+    assert sum(b[k] > a[k] for k in a) >= len(a) - 1  # a unit nobody reaches may stay at 0
+    c = utilisation(sim.run(chorus_small, seed=1, keep_model=True).model)
+    members = set(chorus_small.levers.workstation.departments)
+    assert "workstation" in c and not members & set(c)

@@ -207,6 +207,30 @@ def survival(curves: dict, xlabel: str, ylabel: str):
     return fig
 
 
+# where an open case sits (the daily series' columns, sim/day.py DAILY)
+DESKS = ("at_grid", "at_street", "at_unit", "at_joint", "at_meeting", "in_handling")
+
+
+@report_figure
+def where_open_cases_sit(daily: pd.DataFrame, names=None, columns=DESKS, shade=None):
+    """One panel per scenario: its open cases by where they sit, stacked (mean over
+    replications), on a shared y-axis."""
+    names = names or list(dict.fromkeys(daily.scenario))
+    fig = new_figure(aspect=0.55)
+    axes = fig.subplots(1, len(names), squeeze=False, sharey=True)[0]
+    for ax, name in zip(axes, names, strict=True):
+        mean = daily[daily.scenario == name].groupby("day")[list(columns)].mean()
+        polys = ax.stackplot(mean.index, *(mean[c] for c in columns), alpha=0.85, lw=0)
+        if shade is not None:
+            ax.axvspan(*shade, color=SHADE, alpha=0.5, lw=0)
+        ax.set_title(labels.scenario(name))
+        ax.set_xlabel(labels.word("day"))
+        ax.grid(alpha=0.3)
+    axes[0].set_ylabel(labels.axis("backlog"))
+    _legend_below(fig, polys, [labels.metric(c) for c in columns], ncol=2)
+    return fig
+
+
 def one_signed(values) -> bool:
     v = np.asarray(values, float)
     v = v[np.isfinite(v)]

@@ -51,6 +51,13 @@ METRICS = {
     "callbacks": ("回访接通数", "Call-backs answered"),
     "closed_at_horizon": ("超时答复办结", "Closed at the horizon"),
     "escalated": ("督办", "Escalated"),
+    # where the open cases sit (the daily series)
+    "at_grid": ("在网格排队", "Queued at the grid"),
+    "at_street": ("在街道待转派", "At the street office"),
+    "at_unit": ("在部门排队", "Queued at a department"),
+    "at_joint": ("待联合处置", "Waiting for a joint session"),
+    "at_meeting": ("待协商", "Waiting for a meeting"),
+    "in_handling": ("办理中", "In handling"),
     # measured in the notebooks from the daily series
     "peak_backlog": ("积压峰值", "Peak backlog"),
     "excess_backlog": ("超额积压", "Excess backlog"),  # above the same run without the shock
@@ -119,6 +126,9 @@ EXTRA_UNITS = {
     "peak_excess_backlog": "cases",
     "excess_backlog_days": "case-days",
     "not_recovered": "share 0-1",
+    **dict.fromkeys(
+        ("at_grid", "at_street", "at_unit", "at_joint", "at_meeting", "in_handling"), "cases"
+    ),
 }
 
 # parameter path (as in sweep axes and targets files) -> (中文, English, unit)
