@@ -196,7 +196,7 @@ def cmd_compare(args) -> int:
         write_json(tmp / "provenance.json", c.provenance)
         table.to_csv(tmp / "table.csv")
         figures.save(figures.daily_bands(c.daily, names=c.names), tmp, "daily")
-        figures.save(figures.rate_bars(result), tmp, "rates")
+        figures.save(figures.rate_bars(result, figures.HOTLINE_RATES), tmp, "rates")
     if args.json:
         print(json.dumps(result, ensure_ascii=False, default=str))
     else:

@@ -192,6 +192,12 @@ FIGURES = {
     "daily_bands": lambda: figures.daily_bands(_daily(), shade=(10, 20)),
     "rate_bars": lambda: figures.rate_bars(_stats(["solo", "chorus"])),
     "rate_bars_many": lambda: figures.rate_bars(_stats(LEVER_SCENARIOS)),
+    "where_open_cases_sit": lambda: figures.where_open_cases_sit(
+        _daily().assign(
+            **{c: (lambda d, k=k: d.backlog / (k + 2)) for k, c in enumerate(figures.DESKS)}
+        ),
+        shade=(10, 20),
+    ),
     "difference_bars": lambda: figures.difference_bars(
         [
             {**r, "label": labels.metric(m)}

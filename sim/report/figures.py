@@ -19,6 +19,14 @@ from sim.report import labels, style
 from sim.report.style import new_figure, report_figure
 
 SERIES = ("resolution_rate", "satisfaction_rate", "backlog", "mean_trust")
+# 接诉即办's three rates as the hotline publishes them (the call-back), beside the truth
+HOTLINE_RATES = (
+    "response_rate",
+    "callback_resolution_rate",
+    "callback_satisfaction_rate",
+    "resolution_rate",
+    "satisfaction_rate",
+)
 SHADE = "#cccccc"
 
 
@@ -127,7 +135,8 @@ def rate_bars(stats_: dict, metrics=("resolution_rate", "satisfaction_rate"), na
         ax.set_ylabel(value_label)
         ax.grid(axis="y", alpha=0.3)
     if k > 1:
-        _legend_below(fig, *ax.get_legend_handles_labels())
+        handles, names_ = ax.get_legend_handles_labels()
+        _legend_below(fig, handles, names_, ncol=2 if len(names_) > 3 else None)
     return fig
 
 
