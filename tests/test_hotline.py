@@ -205,3 +205,22 @@ def test_utilisation_is_the_share_of_hours_worked(solo_small, chorus_small):
     c = utilisation(sim.run(chorus_small, seed=1, keep_model=True).model)
     members = set(chorus_small.levers.workstation.departments)
     assert "workstation" in c and not members & set(c)
+
+
+def test_the_outcome_formula_ignores_the_three_parts(solo_small):
+    """`satisfaction_model: outcome` is the formula before three parts: their weights and
+    the explanation's chance change nothing, bit for bit (its explanation stream is never
+    drawn)."""
+    old = _with(solo_small, "residents", satisfaction_model="outcome")
+    moved = _with(
+        old,
+        "residents",
+        satisfaction_response=0.9,
+        satisfaction_explanation=0.05,
+        satisfaction_result=0.05,
+        explanation=0.1,
+    )
+    a, b = sim.run(old, seed=3).daily, sim.run(moved, seed=3).daily
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+    three = sim.run(solo_small, seed=3).daily
+    assert not three.satisfied.equals(a.satisfied)
