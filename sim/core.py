@@ -235,7 +235,10 @@ SETTINGS = {
     "horizons": ("grid_days", "escalate_days", "close_days"),
     "difficulty": ("weight",),
     "street_office": ("info_loss", "max_bounces", "forward_days"),
-    "grid_workers": ("per_grid", "detection", "overload_detection", "success", "triage_hours"),
+    "grid_workers": (
+        "per_grid", "detection", "overload_detection", "success", "triage_hours",
+        "retry_after_helper",
+    ),
 }  # fmt: skip
 # Fields that are not a setting as written: counts of the street, derived switches, and
 # the day's state of levers acting inside shared rules (set each morning by `day.begin_day`).

@@ -367,7 +367,10 @@ def chain_markdown() -> str:
             f"`levers.{lever}.success` (null: as grid workers)" if own else "`grid_workers.success`"
         )
         cases = "grid-solvable" if flag == "grid_solvable" else f"`{flag}`, grid-solvable"
-        after = "to the grid worker (no other helper)"
+        after = (
+            "to the grid worker, who tries it again (`grid_workers.retry_after_helper`; "
+            "false: escalates it); no other helper"
+        )
         out.append(f"| {i} | {helper['who']} | `{lever}` | {cases} | {success} | {after} |")
     out.append(
         f"| {len(RETRY_CHAIN) + 1} | 网格员 grid worker | — | grid-solvable | "

@@ -241,6 +241,11 @@ class GridWorkerParams(Frozen):
     success: Prob = Field(0.85, description="chance a grid-solvable case is settled at the grid")
     triage_hours: NonNeg = Field(0.25, description="hours to take in and escalate a case")
     priority: Literal["counted_first", "need_first"] = "counted_first"
+    retry_after_helper: bool = Field(
+        True,
+        description="a simple case a helper of the retry chain failed is tried again by the "
+        "grid worker (a second attempt); false: the grid worker escalates it",
+    )
 
 
 class StreetOfficeParams(Frozen):
@@ -373,6 +378,11 @@ class Cadres(Lever):
     case_share: Prob = Field(0.4, description="share of hours on simple cases")
     visit_hours: Annotated[float, Field(ge=0.01)] = 0.75
     visit_trust: Prob = Field(0.15, description="入户: pull of a home visit on trust")
+    success: Prob | None = Field(
+        0.85,
+        description="chance cadres settle a simple case they serve (guess: as the grid "
+        "workers' default); null: the grid workers' own",
+    )
     bridge_acceptance: Prob = override(
         0.95,
         "acceptance when its home organ is bridged (at least this)",
@@ -403,9 +413,9 @@ class SocialForces(Lever):
 
     hours_per_day: NonNeg = Field(8.0, description="per community")
     success: Prob | None = Field(
-        None,
-        description="chance a served case is truly solved; null: as the grid workers' "
-        "(they settle the same simple cases at the same desk, as cadres and volunteers do)",
+        0.85,
+        description="chance purchased services settle a simple case they serve (guess: as the grid "
+        "workers' default); null: the grid workers' own",
     )
 
 
@@ -428,6 +438,11 @@ class Mobilisation(Lever):
     )
     recruit: Multiplier = Field(10.0, description="multiplier on the volunteering rate")
     volunteer_hours: NonNeg = Field(0.3, description="hours a volunteer gives a day")
+    success: Prob | None = Field(
+        0.85,
+        description="chance volunteer teams settle a simple case they serve (guess: as the grid "
+        "workers' default); null: the grid workers' own",
+    )
     emergency_factor: float = override(
         3.0,
         "战时: multiplier on online detection and on cadres' hours during an emergency",

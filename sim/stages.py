@@ -309,6 +309,7 @@ def grid_workers_settle(X, day, open_rows):
         c = X.book[rows[i]]
         cat = X.cats[c.category]
         solvable[i] = cat.grid_solvable and not c.failed_part
+        solvable[i] &= p.grid_workers_retry_after_helper or c.tried == 0  # the second attempt
         cost[i] = cat.grid_hours if solvable[i] else p.grid_workers_triage_hours
         group[i] = c.grid
     need = np.full(m, p.grid_workers_need_first)

@@ -142,7 +142,8 @@ class CompiledViews:
             if not getattr(lv, name).enabled:
                 continue
             h = MODULES[name].HELPER
-            success = getattr(built[name], "success", self.params.grid_workers.success)
+            own = getattr(lv, name).success  # its own, or the grid workers' (null)
+            success = self.params.grid_workers.success if own is None else own
             chain.append((h["kind"], h["stream"], success, int(h["closer"]), 1 << i, h["hours"]))
             takes.append(getattr(self, f"cat_{h['takes']}"))
         return day.Levers(

@@ -460,3 +460,24 @@ def test_cli_registers_dashboard():
     assert argv[:2] == ["run", "sim.dashboard.app"] and "--production" in argv
     assert cli.OFFLINE_ENV["SOLARA_ASSETS_PROXY"] == "true"
     assert cli.OFFLINE_ENV["SOLARA_THEME_SHOW_BANNER"] == "false"  # no badge over the levers
+
+
+def test_persuasion_shows_in_the_call_back_monitor():
+    """做工作 parts what called-back residents say from what they feel, and the monitor
+    shows both and is outlined; without it the two agree."""
+    import sim
+
+    base = sim.scenarios.load("classroom")
+    for on in (False, True):
+        p = base.with_levers(persuasion={"enabled": on, "rate": 0.8})
+        m = sim.run(p, seed=0, days=150, keep_model=True).model
+        s = summary(m)
+        html = panels.monitors_html(panels.monitors(m), None, "en")
+        cell = html[
+            html.index('data-monitor="callback"') - 60 : html.index('data-monitor="callback"')
+        ]
+        said = f"/ {100 * s['callback_satisfaction_rate']:.0f}% said"
+        assert said in html
+        assert ("mon-gap" in cell) is on
+        gap = s["callback_satisfaction_rate"] - s["true_callback_satisfaction_rate"]
+        assert (gap > 0.03) is on

@@ -70,7 +70,7 @@ def _tweak(params) -> dict:
         if isinstance(value, bool):
             changed[name] = not value
         elif isinstance(value, float):
-            changed[name] = value / 2 if field.metadata else value + 1
+            changed[name] = value / 2 if field.metadata or 0 < value <= 1 else value + 1
         elif isinstance(value, int):
             changed[name] = value + 1
         elif isinstance(value, tuple):

@@ -178,6 +178,14 @@ MONITORS: dict[str, dict] = {
             "zh": "向上级报告的解决率与真实解决率:两者之差即“管理信息失真”",
         },
     },
+    "callback": {
+        "name": {"en": "Call-back satisfaction: true vs said", "zh": "回访满意率:真实与所说"},
+        "line": {
+            "en": "what called-back residents truly feel against what they say on the call "
+            "(做工作: persuasion before the call)",
+            "zh": "被回访居民的真实满意与电话里所说:两者之差即回访前“做工作”",
+        },
+    },
     "closers": {
         "name": {"en": "Who closed the cases", "zh": "谁办结了案件"},
         "line": {

@@ -72,7 +72,12 @@ MONITOR_FORMAT = {  # summary key, digits, percent
 def monitors(model) -> dict:
     """The figures the monitors show (a subset of `sim.metrics.summary`)."""
     s = summary(model)
-    keys = ("resolution_rate", "reported_resolution_rate")
+    keys = (
+        "resolution_rate",
+        "reported_resolution_rate",
+        "callback_satisfaction_rate",
+        "true_callback_satisfaction_rate",
+    )
     return {k: s[k] for k in (*(v[0] for v in MONITOR_FORMAT.values()), *keys)}
 
 
@@ -97,19 +102,22 @@ def monitors_html(mine: dict, other: dict | None, lang: str) -> str:
     for key, (field, digits, percent) in MONITOR_FORMAT.items():
         theirs = _num(other[field], digits, percent) if other else None
         cell(key, _num(mine[field], digits, percent), theirs)
-    true, rep = mine["resolution_rate"], mine["reported_resolution_rate"]
-    gap = "" if (rep - true) < 0.005 or math.isnan(rep - true) else " mon-gap"
-    value = (
-        f'{_num(true, percent=True)} <span class="mon-rep">/ {_num(rep, percent=True)} '
-        f"{'reported' if lang == 'en' else '上报'}</span>"
+    said = {"en": ("reported", "said"), "zh": ("上报", "回访所说")}[lang if lang == "en" else "zh"]
+    pairs = (  # monitor, true figure, what is reported of it
+        ("reported", "resolution_rate", "reported_resolution_rate", said[0]),
+        ("callback", "true_callback_satisfaction_rate", "callback_satisfaction_rate", said[1]),
     )
-    theirs = None
-    if other:
-        theirs = (
-            f"{_num(other['resolution_rate'], percent=True)} / "
-            f"{_num(other['reported_resolution_rate'], percent=True)}"
+    for key, true_key, rep_key, word in pairs:
+        true, rep = mine[true_key], mine[rep_key]
+        gap = "" if (rep - true) < 0.005 or math.isnan(rep - true) else " mon-gap"
+        value = (
+            f'{_num(true, percent=True)} <span class="mon-rep">/ {_num(rep, percent=True)} '
+            f"{word}</span>"
         )
-    cell("reported", value, theirs, "mon-wide" + gap)
+        theirs = None
+        if other:
+            theirs = f"{_num(other[true_key], percent=True)} / {_num(other[rep_key], percent=True)}"
+        cell(key, value, theirs, "mon-wide" + gap)
     return "".join(cells)
 
 

@@ -20,7 +20,7 @@ from sim.rng import below, uniform
 # in this lever's kernels (KNOBS), `X.params[0].<lever>_<key>` in sim/core.py (SHARED).
 KNOBS = ("probe", "case_share", "visit_hours", "visit_trust", "bridge_acceptance")
 # A helper of the retry chain (sim/levers/__init__.py): simple cases in their grid, with
-# the grid workers' success; their hours count in full as they probe (`hours` -1).
+# their own `success`; their hours count in full as they probe (`hours` -1).
 HELPER = {
     "kind": core.Helper.CADRES, "stream": core.Stream.CADRES, "hours": -1,
     "closer": Closer.CADRE, "takes": "grid_solvable", "who": "下沉干部 cadres",

@@ -1,6 +1,6 @@
 """线上组群+线下编队 (三(三)): online groups surface silent needs; offline teams
 of volunteers (双报到 party members first) settle simple cases, as a helper of
-the retry chain with the grid workers' success. In an emergency (战时) groups
+the retry chain with its own success. In an emergency (战时) groups
 work harder and cadres switch to emergency duty.
 
 Each grid's online group has members: the 双报到 party members and a share of

@@ -10,7 +10,7 @@ from sim.agents import SocialOrganisation
 from sim.cases import Closer
 
 # A helper of the retry chain (sim/levers/__init__.py): service cases in its community,
-# with its own `success` (the grid workers' when unset).
+# with its own `success` (the grid workers' when null).
 HELPER = {
     "kind": core.Helper.SOCIAL_FORCES, "stream": core.Stream.SOCIAL_FORCES,
     "hours": core.H_SOCIAL, "closer": Closer.SOCIAL_FORCES, "takes": "service",
@@ -21,11 +21,6 @@ ARRAYS = {"community_of_grid": (np.int64, 1), "social_hours": (np.float64, 1)}
 
 
 class SocialForcesLever(LeverObject):
-    def __init__(self, model, p):
-        super().__init__(model, p)
-        gw = model.params.grid_workers.success
-        self.success = gw if p.success is None else p.success
-
     def setup(self):
         m = self.model
         n_comm = int(m.community.community.max()) + 1
