@@ -290,7 +290,12 @@ def discover(
     manifest, cases, axes, reps, runs = _cases(out, metric)
     y_all = cases[metric].to_numpy(float)
     value = thr.resolve(y_all)
-    interest = y_all < value if direction == "below" else y_all > value
+    # a quantile keeps the points tied at it: "the lowest quarter" is never empty
+    tie = thr.quantile is not None
+    if direction == "below":
+        interest = y_all <= value if tie else y_all < value
+    else:
+        interest = y_all >= value if tie else y_all > value
     k = int(interest.sum())
     lo_y, hi_y = float(y_all.min()), float(y_all.max())
     if k == 0:
