@@ -87,7 +87,8 @@ def compare(
             if not out.ok:
                 raise RuntimeError(f"{out.task.key} failed: {out.error}\n{out.traceback or ''}")
             meta = out.task.meta
-            summaries.append({**meta, **out.summary})
+            # the caller's name for a scenario wins over the name inside its file
+            summaries.append({**meta, **{k: v for k, v in out.summary.items() if k not in meta}})
             for key, figures in (out.periods or {}).items():
                 windows[key].append({**meta, "period": key, **figures})
             if keep_daily:

@@ -471,6 +471,19 @@ def hand_off_joint(X, day, r, u0, u1, kind, acceptance):
         bounce(X, day, r)
 
 
+@nb.njit(cache=True)
+def members_acceptance(X, r, gain):
+    """The alternative rule of a joint body's acceptance (`members_accept`): every unit
+    left on case r's route must accept on its own, the mandate removing a share `gain`
+    of its refusals."""
+    c = X.book[r]
+    q = 1.0
+    for k in range(c.route_pos, X.route_len[c.table, c.category]):
+        a = X.units[X.route[c.table, c.category, k]].acceptance
+        q *= a + gain * (1.0 - a)
+    return q
+
+
 @nb.njit(cache=True, inline="always")
 def part_chance(c, gain, weight, q):
     """One part's chance on need `c`: deliberation's gain, then its difficulty."""

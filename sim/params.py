@@ -309,6 +309,18 @@ class Whistle(Lever):
         "chance the departments report when whistled (报到); else the case bounces",
         "Pinggu, Nanjing Gulou: reporting is compulsory",
     )
+    members_accept: bool = Field(
+        False,
+        description="the alternative rule: each member department left on the route must "
+        "report with its own acceptance, raised by the mandate by mandate_gain, instead of "
+        "the named acceptance",
+    )
+    mandate_gain: Prob = override(
+        0.5,
+        "members_accept: share of each member department's refusals the mandate removes "
+        "(own acceptance a becomes a + gain x (1 - a))",
+        "guess",
+    )
     coordination: Prob = premium(
         "share of the departments' joint failures averted by handling a whistled case together",
         "guess",
@@ -338,6 +350,18 @@ class Workstation(SwitchOnly):
         "chance the workstation accepts a forwarded case (一体化领导: one command)",
         "guess: the article's 一体化领导 leaves the team no line of its own to refuse for",
     )
+    members_accept: bool = Field(
+        False,
+        description="the alternative rule: the team accepts as its member departments do "
+        "on average, each with its own acceptance raised by the mandate by mandate_gain, "
+        "instead of the named acceptance",
+    )
+    mandate_gain: Prob = override(
+        0.5,
+        "members_accept: share of each member department's refusals the mandate removes "
+        "(own acceptance a becomes a + gain x (1 - a))",
+        "guess",
+    )
     coordination: Prob = premium(
         "share of the member departments' joint failures averted by one team (全科执法)",
         "guess",
@@ -360,6 +384,18 @@ class Mediation(Lever):
         1.0,
         "chance the convened departments all come (the centre convenes: 统筹); else it bounces",
         "guess: the article's 1 个综治中心统筹",
+    )
+    members_accept: bool = Field(
+        False,
+        description="the alternative rule: each member department convened must come, "
+        "with its own acceptance raised by the mandate by mandate_gain, instead of the "
+        "named acceptance",
+    )
+    mandate_gain: Prob = override(
+        0.5,
+        "members_accept: share of each member department's refusals the mandate removes "
+        "(own acceptance a becomes a + gain x (1 - a))",
+        "guess",
     )
     coordination: Prob = premium(
         "share of the N departments' joint failures averted by joint mediation",

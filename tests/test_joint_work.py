@@ -3,6 +3,7 @@ correlated through a need's difficulty, deliberation counts real neighbours, and
 every hour is a cost (issue: 'The chorus must earn its gain')."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import sim
@@ -185,3 +186,37 @@ def test_whistle_acceptance_is_a_named_override(solo_small):
     assert whistled > 100
     # every refused whistle is one more bounce than compulsory reporting gives
     assert m2.tally.bounces - m1.tally.bounces > 0.25 * whistled
+
+
+JOINT_BODIES = ("whistle", "workstation", "mediation")
+
+
+def test_each_members_own_acceptance_with_a_full_mandate_is_the_named_rule(chorus_small):
+    """members_accept with mandate_gain 1 leaves no refusal: the same run, bit for bit,
+    as the named acceptance of 1 (the default)."""
+    full = chorus_small.with_levers(
+        **{b: {"members_accept": True, "mandate_gain": 1.0} for b in JOINT_BODIES}
+    )
+    a, b = sim.run(chorus_small, seed=2).daily, sim.run(full, seed=2).daily
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+
+
+def test_the_strict_acceptance_rule_gives_a_gain_whatever_its_sign(small):
+    """Each member's own acceptance, no mandate: joint bodies refuse as the silo does, so
+    the chorus bounces more and gains less; the gain is computed either way."""
+    seeds = sim.replication_seeds(4, 4)
+    solo = sim.solo(community=small, days=180)
+    chorus = sim.chorus(community=small, days=180)
+    strict = chorus.with_levers(
+        **{b: {"members_accept": True, "mandate_gain": 0.0} for b in JOINT_BODIES}
+    )
+    base = _rates(solo, seeds)
+    gain = _rates(chorus, seeds) - base
+    strict_gain = _rates(strict, seeds) - base
+    assert np.isfinite(strict_gain).all()
+    assert (gain - strict_gain).mean() > 0.01, (gain, strict_gain)
+    bounces = [
+        np.mean([sim.run(p, seed=s).summary["bounces_per_case"] for s in seeds])
+        for p in (chorus, strict)
+    ]
+    assert bounces[1] > 2 * bounces[0], bounces

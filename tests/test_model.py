@@ -305,3 +305,14 @@ def test_every_actor_is_a_mesa_agent_residents_as_views(chorus_small):
     m.residents.trust[one.index] = 0.123
     assert one.trust == 0.123
     assert one.grid == m.community.grid[one.index]
+
+
+def test_compare_names_scenarios_by_the_callers_keys(solo_small):
+    """Two variants of one scenario file stay apart under the names they are given."""
+    from sim.compare import compare
+
+    strict = solo_small.with_levers(whistle={"enabled": True, "members_accept": True})
+    c = compare({"base": solo_small, "strict": strict}, replications=2, days=20, progress=False)
+    assert list(c.summaries.scenario.unique()) == ["base", "strict"]
+    assert set(c.daily.scenario) == {"base", "strict"}
+    assert set(c.stats()["differences"]) == {"strict"}

@@ -14,7 +14,7 @@ from sim.cases import Closer, Joint
 # Settings its kernels read, by their scenario-file keys: `L.on[0].<lever>_<key>`.
 BUILT_AROUND = ("departments",)  # its N, and which categories it takes
 ARRAYS = {"eligible": (np.bool_, 1)}  # what `view` gives the kernels: (dtype, dimensions)
-KNOBS = ("acceptance", "hours_per_session")
+KNOBS = ("acceptance", "hours_per_session", "members_accept", "mandate_gain")
 # Its joint body (`core.JOINT_BODY`), which the shared rules read by `Joint` kind: the
 # centre books a session within the wait, each spending one of its sessions. Values are
 # this lever's settings by their scenario-file keys, or fixed.
@@ -40,9 +40,11 @@ def route(X, L, day, rows, u, claimed, strength):
         if not core.takes_share(r, strength):
             continue
         claimed[i] = True
-        core.hand_off_joint(
-            X, day, r, u[i, 0], u[i, 1], Joint.MEDIATION, L.on[0].mediation_acceptance
-        )
+        on = L.on[0]
+        accept = on.mediation_acceptance  # the centre convenes, or each member's own
+        if on.mediation_members_accept:
+            accept = core.members_acceptance(X, r, on.mediation_mandate_gain)
+        core.hand_off_joint(X, day, r, u[i, 0], u[i, 1], Joint.MEDIATION, accept)
 
 
 class MediationLever(LeverObject):

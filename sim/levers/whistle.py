@@ -1,7 +1,8 @@
 """吹哨报到 (三(二)): when a case has bounced, or needs several departments, the
 street office whistles and every department it needs must report (报到) within
 the deadline, ahead of their own queues. Reporting is compulsory: the named
-`acceptance` (1 by default). The session succeeds as the departments' parts
+`acceptance` (1 by default); or, with `members_accept`, each department reports with its
+own acceptance raised by `mandate_gain`. The session succeeds as the departments' parts
 would together, with the `coordination` premium (sim/difficulty.py)."""
 
 import numba as nb
@@ -11,7 +12,7 @@ from sim.actors import LeverObject
 from sim.cases import Closer, Joint
 
 # Settings its kernels read, by their scenario-file keys: `L.on[0].<lever>_<key>`.
-KNOBS = ("after_bounces", "multi_department", "acceptance")
+KNOBS = ("after_bounces", "multi_department", "acceptance", "members_accept", "mandate_gain")
 # Its joint body (`core.JOINT_BODY`), which the shared rules read by `Joint` kind: 报到
 # within the deadline, which also bounds the session. Values are this lever's settings
 # by their scenario-file keys, or fixed.
@@ -43,7 +44,10 @@ def route(X, L, day, rows, u, claimed, strength):
         if eligible and core.takes_share(r, strength):
             claimed[i] = True
             blown += 1
-            core.hand_off_joint(X, day, r, u[i, 0], u[i, 1], Joint.WHISTLE, on.whistle_acceptance)
+            accept = on.whistle_acceptance  # compulsory report, or each member's own
+            if on.whistle_members_accept:
+                accept = core.members_acceptance(X, r, on.whistle_mandate_gain)
+            core.hand_off_joint(X, day, r, u[i, 0], u[i, 1], Joint.WHISTLE, accept)
     return blown
 
 

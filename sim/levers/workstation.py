@@ -41,7 +41,7 @@ class WorkstationLever(LeverObject):
         members = [m.dept_index[d] for d in self.p.departments]
         agent = Workstation(m, [m.departments[i] for i in members], unit=len(m.units))
         unit = m.add_unit(
-            agent, hours=0.0, acceptance=self.p.acceptance, premium=self.p.coordination
+            agent, hours=0.0, acceptance=self.acceptance(self.p), premium=self.p.coordination
         )
         m.workstation_unit = unit  # its closures are the workstation's
         m.pooled_into = {i: unit for i in members}
@@ -55,6 +55,15 @@ class WorkstationLever(LeverObject):
             routes.append(list(steps.items()))
         m.routes[1] = routes
 
+    def acceptance(self, p) -> float:
+        """The named acceptance (one command), or the alternative rule: the members' own,
+        on average, raised by the mandate."""
+        if not p.members_accept:
+            return p.acceptance
+        m = self.model
+        own = np.array([m.unit_table["acceptance"][m.dept_index[d]] for d in p.departments])
+        return float(np.mean(own + p.mandate_gain * (1.0 - own)))
+
     def view(self, on) -> dict:
         return {"members": self.members}
 
@@ -62,7 +71,8 @@ class WorkstationLever(LeverObject):
         """One unit, formed once: new knobs reach its acceptance and premium."""
         self.p, m = p, self.model
         u = m.workstation_unit
-        m.unit_table["acceptance"][u], m.unit_table["premium"][u] = p.acceptance, p.coordination
+        m.unit_table["acceptance"][u] = self.acceptance(p)
+        m.unit_table["premium"][u] = p.coordination
         return self
 
 
