@@ -85,6 +85,7 @@ SCENARIOS = {
     "solo": ("独角戏", "Solo act"),
     "chorus": ("大合唱", "Chorus"),
     "chorus_structure": ("大合唱(协同增益为0)", "Chorus, no coordination premium"),
+    "chorus_neutral": ("大合唱(覆盖项均为中性)", "Chorus, every override neutral"),
     "classroom": ("课堂街道:独角戏", "Classroom street: solo"),
     "classroom_chorus": ("课堂街道:大合唱", "Classroom street: chorus"),
     "classroom_flood": ("课堂街道:独角戏+洪灾", "Classroom street: solo, flood"),
