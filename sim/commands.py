@@ -240,12 +240,13 @@ def _validate_one(f: str) -> str:
         keys = set(scenarios.read_mapping(Path(f))) if Path(f).is_file() else set()
     except scenarios.ScenarioError:
         keys = set()  # loading it as a scenario says what is wrong
-    if {"cases", "parameters"} & keys and "base" not in keys:
+    sweep = {"base", "compare"} & keys  # a sweep, or a paired one
+    if {"cases", "parameters"} & keys and not sweep:
         from sim.calibration.targets import load as load_targets
 
         t = load_targets(f)
         return f"targets {t.name}: {len(t.paths)} parameters, {len(t.cases)} cases, {t.hash[:12]}"
-    if "base" in keys:
+    if sweep:
         from sim.sweep.spec import load as load_sweep
 
         w = load_sweep(f)

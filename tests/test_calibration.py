@@ -256,10 +256,16 @@ def test_every_window_metric_can_be_a_target():
 
 
 def test_validate_tells_targets_and_sweeps_from_scenarios(capsys):
-    files = ["scenarios/targets/shanghai_2016.yaml", "scenarios/sweeps/classroom.yaml", "solo"]
+    files = [
+        "scenarios/targets/shanghai_2016.yaml",
+        "scenarios/sweeps/classroom.yaml",
+        "scenarios/sweeps/assumptions.yaml",  # a paired sweep: compare, not base
+        "solo",
+    ]
     assert main(["validate", *(str(ROOT / f) if "/" in f else f for f in files)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert "targets shanghai_2016: 6 parameters" in out[0] and "sweep classroom" in out[1]
+    assert "sweep assumptions" in out[2]
 
 
 def test_too_many_workers_for_memory_is_one_line(tmp_path, capsys, monkeypatch):
