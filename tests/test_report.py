@@ -272,3 +272,10 @@ def test_a_notebook_that_fails_on_its_input_is_one_line_and_exit_2(tmp_path):
     assert "01_solo_vs_chorus failed in cell" in lines[0] and "nosuch" in lines[0]
     assert not (tmp_path / "rep").exists()  # nothing half-written
     assert not [q for q in tmp_path.iterdir() if q.name.startswith(".rep")]
+
+
+def test_every_notebook_has_unique_cell_ids():
+    """A copied cell keeps its id; nbformat then rewrites it on every run and warns."""
+    for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
+        ids = [c.get("id") for c in json.loads(path.read_text(encoding="utf-8"))["cells"]]
+        assert len(ids) == len(set(ids)), path.name
