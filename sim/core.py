@@ -236,7 +236,7 @@ SETTINGS = {
     "difficulty": ("weight",),
     "street_office": ("info_loss", "max_bounces", "forward_days"),
     "grid_workers": (
-        "per_grid", "detection", "overload_detection", "success", "triage_hours",
+        "per_grid", "detection", "overload_detection", "success", "rushed_success", "triage_hours",
         "retry_after_helper",
     ),
 }  # fmt: skip

@@ -163,6 +163,28 @@ def utilisation(m) -> dict[str, float]:
     return out
 
 
+def by_category(m) -> pd.DataFrame:
+    """Cases taken in and resolved by category of need, over the run: which needs a
+    policy serves (e.g. counted tasks first, 二(三)) shows here, not in the totals."""
+    b = m.book
+    n = b.n
+    taken = b.taken_in[:n] >= 0
+    cat = b.category[:n][taken]
+    res = b.state[:n][taken] == State.RESOLVED
+    k = len(m.params.categories)
+    n_taken = np.bincount(cat, minlength=k)
+    n_res = np.bincount(cat[res], minlength=k)
+    return pd.DataFrame(
+        {
+            "category": [c.name for c in m.params.categories],
+            "counted": [c.counted for c in m.params.categories],
+            "taken_in": n_taken,
+            "resolved": n_res,
+            "resolution_rate": [_ratio(a, b) for a, b in zip(n_res, n_taken, strict=True)],
+        }
+    )
+
+
 def summary(m) -> dict:
     """One run's headline figures (and the counts behind them): the window of the whole
     run, so that a figure has one definition (`window`)."""

@@ -233,13 +233,21 @@ class GridWorkerParams(Frozen):
 
     per_grid: Annotated[int, Field(ge=0, le=20)] = 1
     hours_per_day: NonNeg = 8.0
-    admin_hours: NonNeg = Field(4.0, description="counted tasks from above, per worker per day")
+    admin_hours: NonNeg = Field(5.0, description="counted tasks from above, per worker per day")
     detection: Prob = Field(0.03, description="daily chance a patrol finds an unvoiced need")
     overload_detection: Prob = override(
         0.5, "multiplier on patrol detection on an overloaded day", "guess"
     )
     success: Prob = Field(0.85, description="chance a grid-solvable case is settled at the grid")
-    triage_hours: NonNeg = Field(0.25, description="hours to take in and escalate a case")
+    rushed_success: Prob = override(
+        0.8,
+        "二(三) counted_first: multiplier on success for an uncounted case settled on an "
+        "overloaded day (done to the minimum standard, 按照最基本标准)",
+        "guess",
+    )
+    triage_hours: NonNeg = Field(
+        0.5, description="hours to take in, record (台账) and escalate a case"
+    )
     priority: Literal["counted_first", "need_first"] = "counted_first"
     retry_after_helper: bool = Field(
         True,
@@ -473,7 +481,9 @@ class Mobilisation(Lever):
         description="daily chance a household is invited (x share of its ties in the group)",
     )
     recruit: Multiplier = Field(10.0, description="multiplier on the volunteering rate")
-    volunteer_hours: NonNeg = Field(0.3, description="hours a volunteer gives a day")
+    volunteer_hours: NonNeg = Field(
+        0.03, description="hours a volunteer gives a day (guess: about 10 hours a year)"
+    )
     success: Prob | None = Field(
         0.85,
         description="chance volunteer teams settle a simple case they serve (guess: as the grid "

@@ -295,9 +295,10 @@ def escalate(X, day, r):
 def grid_workers_settle(X, day, open_rows):
     """网格员 settle what they can and escalate the rest to the street office.
 
-    Counted tasks (易于量化的任务) come first under `counted_first`; under
-    `need_first` the neediest cases do, and counted tasks take what is left.
-    Returns the hours worked (cases and admin done).
+    Counted tasks (易于量化的任务) come first under `counted_first`, and on an overloaded
+    day the uncounted ones are done to the minimum standard (按照最基本标准, 二(三));
+    under `need_first` the neediest cases come first and counted tasks take what is
+    left. Returns the hours worked (cases and admin done).
     """
     p, grids = X.params[0], X.grids
     rows = at_desk(X, open_rows, Desk.GRID)
@@ -346,7 +347,11 @@ def grid_workers_settle(X, day, open_rows):
         r = rows[i]
         contact(X, X.book[r], day)
         if solvable[i]:
-            if succeeds(X.book[r], p, s, p.grid_workers_success, 0.0):
+            q = p.grid_workers_success
+            rushed = grids[group[i]].overloaded and not p.grid_workers_need_first
+            if rushed and not X.cats[X.book[r].category].counted:  # 按照最基本标准
+                q *= p.grid_workers_rushed_success
+            if succeeds(X.book[r], p, s, q, 0.0):
                 close(X, day, r, True, Closer.GRID_WORKER)
                 continue
             X.book[r].failed_part = True
