@@ -283,3 +283,33 @@ def test_toy_folder_holds_pairs(toy):
     df = load_results(toy)
     assert len(df) == 800 and df["key"].is_unique
     assert {"solo_resolution_rate", "chorus_resolution_rate", "gain_resolution_rate"} <= set(df)
+
+
+def test_integer_and_bool_axes_are_peeled(tmp_path):
+    """An int axis (grid workers per grid) and a bool one (the retry switch): PRIM and
+    CART peel them as numbers instead of failing on an int column (issue 23)."""
+
+    def execute(tasks, workers=1, scheduler=None):
+        for t in tasks:
+            v = t.meta["values"]
+            rng = np.random.default_rng(t.seed + int(t.meta["point"][1:]))
+            gain = (0.01 if v["grid_workers.per_grid"] >= 3 else 0.15) + rng.normal(0, 0.004)
+            yield Outcome(t, {"seed": t.seed, "gain_resolution_rate": gain})
+
+    axes = {
+        "grid_workers.per_grid": {"low": 1, "high": 4},
+        "grid_workers.retry_after_helper": {"low": 0, "high": 1},
+        "residents.voice": {"low": 0.3, "high": 0.8},
+    }
+    mp = pytest.MonkeyPatch()
+    mp.setattr(runner, "execute", execute)
+    try:
+        spec = write_spec(tmp_path / "ints.yaml", axes=axes, samples=200, replications=1)
+        run_sweep(spec, tmp_path / "sweep", progress=False)
+    finally:
+        mp.undo()
+    for method in ("prim", "cart"):
+        d = discover(tmp_path / "sweep", "gain_resolution_rate", below="0.05", method=method)
+        b = d.boxes[0]
+        assert b.density >= 0.9 and b.coverage >= 0.85, (method, b)
+        assert b.limits["grid_workers.per_grid"][0] >= 2.5, (method, b.limits)

@@ -558,6 +558,11 @@ def test_assumptions_sweep_is_paired_and_covers_the_assumptions():
         "levers.whistle.coordination",
         "levers.workstation.coordination",
         "levers.mediation.coordination",
+        "levers.whistle.mandate_gain",
+        "levers.workstation.mandate_gain",
+        "levers.mediation.mandate_gain",
+        "grid_workers.rushed_success",
+        "grid_workers.retry_after_helper",  # the retry chain's second attempt (issue 21)
     }
     assert wanted <= set(sw.axes)
     for t in sw.tasks()[:3]:  # every task runs both: one seed, the same point values

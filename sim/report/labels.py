@@ -182,6 +182,10 @@ PARAMETERS = {
     "grid_workers.per_grid": ("网格员", "Grid workers", "per grid"),
     "grid_workers.success": ("网格员解决成功率", "Grid workers' success", "probability"),
     "grid_workers.hours_per_day": ("网格员每日工时", "Grid worker hours", "hours per day"),
+    "grid_workers.rushed_success": ("超负荷时敷衍办理的成功率系数",
+                                    "Rushed work on overloaded days", "multiplier"),
+    "grid_workers.retry_after_helper": ("助手失败后网格员再试",
+                                        "Grid worker retries after a helper", "on (1) / off (0)"),
     "street_office.info_loss": ("每次转办的信息流失", "Information loss per hand-off",
                                 "probability"),
 }  # fmt: skip

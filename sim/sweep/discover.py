@@ -312,7 +312,7 @@ def discover(
             "apart; choose a threshold inside that range"
         )
     cases = cases.assign(of_interest=interest)
-    x = cases[axes].reset_index(drop=True)
+    x = cases[axes].reset_index(drop=True).astype(float)  # PRIM peels ints and bools as floats
     y = interest.astype(bool)
     floor = density_floor(min_density, k / len(y))
     settings = {
