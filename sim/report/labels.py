@@ -118,6 +118,7 @@ UNITS = {
     "index": ("指数", "index"),
     "draws": ("抽样数", "draws"),
     "weight": ("权重", "weight"),
+    "on/off": ("开(1)/关(0)", "on (1) / off (0)"),
 }
 
 # units of the notebook-measured metrics (the model's own are in sim.metrics.INFO)
@@ -185,7 +186,7 @@ PARAMETERS = {
     "grid_workers.rushed_success": ("超负荷时敷衍办理的成功率系数",
                                     "Rushed work on overloaded days", "multiplier"),
     "grid_workers.retry_after_helper": ("助手失败后网格员再试",
-                                        "Grid worker retries after a helper", "on (1) / off (0)"),
+                                        "Grid worker retries after a helper", "on/off"),
     "street_office.info_loss": ("每次转办的信息流失", "Information loss per hand-off",
                                 "probability"),
 }  # fmt: skip
