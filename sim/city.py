@@ -95,10 +95,28 @@ def _problem(path: Path, err: dict) -> str:
     return f"{path}: {where}: {msg} (got {scenarios.show(err.get('input'))})"
 
 
+def bundled() -> dict[str, Path]:
+    """The bundled city files (`scenarios/cities/`), by name."""
+    d = scenarios.bundled_dir() / "cities"
+    return {p.stem: p for p in sorted(d.glob("*.yaml"))} if d.is_dir() else {}
+
+
+def resolve(name_or_path: str | Path) -> Path:
+    """A path to a city file, or the name of a bundled one (`example`)."""
+    p = Path(name_or_path)
+    stem = p.name.removesuffix(".yaml").removesuffix(".yml")
+    if p.exists():
+        return p
+    if p.parent == Path(".") and stem in bundled():
+        return bundled()[stem]
+    names = ", ".join(bundled()) or "none"
+    raise CityError(f"{name_or_path}: no such file (bundled cities: {names})")
+
+
 def load(path: str | Path) -> City:
     """Read and validate a city file: every street's scenario loads, names are unique,
     and the city fits in memory."""
-    path = Path(path)
+    path = resolve(path)
     data = scenarios.read_mapping(path, CityError, "city keys (name, days, districts)")
     try:
         spec = CitySpec.model_validate_json(json.dumps(data), strict=True)

@@ -39,6 +39,7 @@ def test_a_city_of_one_street_is_that_street_alone(tmp_path):
 
 def test_city_rates_are_pooled_from_street_counts():
     c = city.load(ROOT / "scenarios" / "cities" / "example.yaml")
+    assert city.load("example").digest == c.digest  # the bundled name finds it
     assert [s.name for s in c.streets][:2] == ["core_solo_1", "core_solo_2"]
     assert c.households == 6400 * 3 + 4000 + 2000
     r = city.run_city(c, seed=1)
@@ -57,6 +58,11 @@ def test_same_seed_same_city_other_seed_other_city(tmp_path):
     a, b, other = city.run_city(c, 2), city.run_city(c, 2), city.run_city(c, 3)
     assert a.streets.equals(b.streets)
     assert not a.streets.equals(other.streets)
+
+
+def test_a_missing_city_names_the_bundled_ones():
+    with pytest.raises(city.CityError, match=r"^nowhere: no such file \(bundled cities: example"):
+        city.load("nowhere")
 
 
 @pytest.mark.parametrize(

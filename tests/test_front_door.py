@@ -82,6 +82,16 @@ def tiny_world(tmp: Path) -> dict:
         (scen / "sweeps" / f.name).write_text(
             yaml.safe_dump(data, allow_unicode=True), encoding="utf-8"
         )
+    (scen / "cities").mkdir()
+    for f in (ROOT / "scenarios" / "cities").glob("*.yaml"):  # one month of tiny streets
+        data = yaml.safe_load(f.read_text(encoding="utf-8"))
+        data["days"] = 30
+        for d in data["districts"]:
+            for st in d["streets"]:
+                st.pop("overrides", None)
+        (scen / "cities" / f.name).write_text(
+            yaml.safe_dump(data, allow_unicode=True), encoding="utf-8"
+        )
     (scen / "targets").mkdir()
     for f in (ROOT / "scenarios" / "targets").glob("*.yaml"):
         data = yaml.safe_load(f.read_text(encoding="utf-8"))
