@@ -16,6 +16,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from sim.params import Scenario
+from sim.scenarios import merge
 
 # Not knobs of a mechanism: the street's size and clock, seeds, and the graph family's
 # own parameter (community.rewiring binds only for graph_model watts_strogatz).
@@ -165,15 +166,6 @@ def setting(sc: Scenario, knob: Knob, value: float) -> Scenario:
     return Scenario.model_validate(data)
 
 
-def _merge(a: dict, b: dict) -> dict:
-    import copy
-
-    out = copy.deepcopy(a)
-    for k, v in b.items():
-        out[k] = _merge(out.get(k, {}), v) if isinstance(v, dict) else v
-    return out
-
-
 def _get(d, keys):
     for k in keys:
         d = d[k]
@@ -193,7 +185,7 @@ def base_for(sc_solo: Scenario, sc_chorus: Scenario, path: str) -> list[Scenario
     if keys[0] == "levers" or keys[0] == "emergency":
         on = {"enabled": True}
         switch = {"levers": {keys[1]: on}} if keys[0] == "levers" else {"emergency": on}
-        return [Scenario.model_validate(_merge(sc_chorus.model_dump(), switch))]
+        return [Scenario.model_validate(merge(sc_chorus.model_dump(), switch))]
     return [sc_solo, sc_chorus]
 
 
@@ -227,7 +219,7 @@ def scan(
 
     if where:
         solo, chorus = (
-            Scenario.model_validate(_merge(s.model_dump(), where)) for s in (solo, chorus)
+            Scenario.model_validate(merge(s.model_dump(), where)) for s in (solo, chorus)
         )
 
     def figures(sc):

@@ -180,7 +180,7 @@ def by_category(m) -> pd.DataFrame:
             "counted": [c.counted for c in m.params.categories],
             "taken_in": n_taken,
             "resolved": n_res,
-            "resolution_rate": [_ratio(a, b) for a, b in zip(n_res, n_taken, strict=True)],
+            "resolution_rate": _ratio(n_res, n_taken),
         }
     )
 
