@@ -191,13 +191,28 @@ def begin_day(X, L, day):
 def one_day(X, L, day, open_rows, pending):
     """A whole day (as `CoGovModel.step`, in one call): the open cases after it, and the
     disputes that spread into tomorrow."""
+    open_rows, pending = day_until_departments(X, L, day, open_rows, pending)
+    return day_from_departments(X, L, day, open_rows), pending
+
+
+@nb.njit(cache=True)
+def day_until_departments(X, L, day, open_rows, pending):
+    """The day up to the departments' handling. A city's streets stop here each day to
+    share their district's departments (区级部门, `sim/district.py`)."""
     begin_day(X, L, day)
     open_rows = needs_arise(X, L, day, open_rows, pending)
     pending = residents_voice(X, L, day, open_rows)
     needs_are_found(X, L, day, open_rows)
     the_grid_settles(X, L, day, open_rows)
-    the_street_routes_and_departments_handle(X, L, day, open_rows)
-    return residents_respond(X, L, day, open_rows), pending
+    the_street_routes(X, L, day, open_rows)
+    return open_rows, pending
+
+
+@nb.njit(cache=True)
+def day_from_departments(X, L, day, open_rows):
+    """The rest of the day: departments handle, residents respond. The open cases after it."""
+    departments_work(X, L, day, open_rows)
+    return residents_respond(X, L, day, open_rows)
 
 
 @nb.njit(cache=True)
@@ -304,6 +319,14 @@ def the_street_routes_and_departments_handle(X, L, day, open_rows):
     the rest go into the silo (条块分割), where the cadres' bridge raises acceptance.
     Departments (条) handle joint sessions first, then their own queues; handling that
     ends today succeeds or not."""
+    the_street_routes(X, L, day, open_rows)
+    departments_work(X, L, day, open_rows)
+
+
+@nb.njit(cache=True)
+def the_street_routes(X, L, day, open_rows):
+    """街道 routes: overdue cases go up or are answered, joint bodies claim theirs, the
+    rest are forwarded into the silo; the centre's sessions accrue."""
     on, s = L.on[0], L.strength
     if X.params[0].horizons_on:
         stages.horizons(X, day, open_rows)
@@ -320,6 +343,12 @@ def the_street_routes_and_departments_handle(X, L, day, open_rows):
     if formed(L, Lever.MEDIATION, day):  # the centre's sessions accrue (a small street: < 1 a day)
         spd = on.centre_sessions_per_day
         on.centre_budget = min(max(1.0, spd), on.centre_budget + spd)
+
+
+@nb.njit(cache=True)
+def departments_work(X, L, day, open_rows):
+    """职能部门 (条) handle joint sessions, then their queues; handling due today ends."""
+    on = L.on[0]
     held, on.centre_budget = core.departments_handle(
         X, day, open_rows, on.centre_budget, on.mediation_hours_per_session
     )

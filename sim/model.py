@@ -368,6 +368,30 @@ class CoGovModel(CompiledViews, Reforms, mesa.Model):
             self.run_for(last - first + 1)  # Mesa's clock, through its public API
             left -= last - first + 1
 
+    # ------------------------------------------------------------ a city's day
+    def day_until_departments(self) -> int:
+        """Run the next day up to the departments' handling and return it: a city's
+        streets share their district's departments here (`sim/district.py`), then
+        `day_from_departments` ends the day. The same phases in the same order as `step`;
+        Mesa's clock follows at `catch_up`."""
+        d = self._ran_to + 1
+        if d >= self.L.daily.shape[0] or not day.room_for_a_day(self.X, self.L, self.pending):
+            self.make_room(1, last=d)  # the book and the record grow by doubling
+        self.open, self.pending = day.day_until_departments(
+            self.X, self.L, d, self.open, self.pending
+        )
+        return d
+
+    def day_from_departments(self) -> None:
+        d = self._ran_to + 1
+        self.open = day.day_from_departments(self.X, self.L, d, self.open)
+        self._ran_to = d
+
+    def catch_up(self) -> None:
+        """Mesa's clock up to the last day run half by half (its public API)."""
+        if self._ran_to > self.steps:
+            self.run_for(self._ran_to - self.steps)
+
     @property
     def daily(self):
         """The daily series so far (a pandas DataFrame, one row per day)."""
