@@ -38,3 +38,8 @@ non_negative = at_least(0)
 days = at_least(1, limits.MAX_DAYS, " (ten years)")
 replications = at_least(1, limits.MAX_REPLICATIONS)
 workers = at_least(1, limits.MAX_WORKERS)
+
+
+class RunFailed(Exception):
+    """A run that could not finish (a worker died): one line, exit code 1; nothing was
+    written."""

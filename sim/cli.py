@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from sim.argtypes import Parser, UsageError
+from sim.argtypes import Parser, RunFailed, UsageError
 
 EXIT_BAD_INPUT = 2
 
@@ -24,7 +24,10 @@ def build_parser() -> argparse.ArgumentParser:
     from sim.commands import register as register_core
 
     register_core(sub)
-    for module in ("sim.sweep.cli", "sim.calibration.cli", "sim.dashboard.cli", "sim.report.cli"):
+    for module in (
+        "sim.city.cli", "sim.sweep.cli", "sim.calibration.cli", "sim.dashboard.cli",
+        "sim.report.cli",
+    ):  # fmt: skip
         try:
             mod = __import__(module, fromlist=["register"])
         except ModuleNotFoundError as e:
@@ -42,21 +45,26 @@ PRESET_NAMES = ("page", "half", "slide")  # sim/report/style.py PRESETS (not imp
 
 
 def _figure_options(sub) -> None:
-    from sim.report.labels import LANGUAGES
-
     for name in FIGURE_COMMANDS:
         parser = sub.choices.get(name)
-        if parser is None:
-            continue
-        group = parser.add_argument_group("figures")
-        group.add_argument(
-            "--lang", choices=LANGUAGES, default=None,
-            help="language of the figures: zh (中文), en or both (default)",
-        )  # fmt: skip
-        group.add_argument(
-            "--preset", choices=PRESET_NAMES, default=None,
-            help="figure size: page (16 cm wide, 9 pt; default), half or slide",
-        )  # fmt: skip
+        if parser is not None:
+            figure_options(parser)
+
+
+def figure_options(parser) -> None:
+    """--lang and --preset on a command that draws figures (nested ones call it too, and
+    set `figures=True`)."""
+    from sim.report.labels import LANGUAGES
+
+    group = parser.add_argument_group("figures")
+    group.add_argument(
+        "--lang", choices=LANGUAGES, default=None,
+        help="language of the figures: zh (中文), en or both (default)",
+    )  # fmt: skip
+    group.add_argument(
+        "--preset", choices=PRESET_NAMES, default=None,
+        help="figure size: page (16 cm wide, 9 pt; default), half or slide",
+    )  # fmt: skip
 
 
 def _one_line(e: BaseException) -> str:
@@ -75,7 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         if getattr(args, "preset", None) or (
-            getattr(args, "lang", None) and args.command in FIGURE_COMMANDS
+            getattr(args, "lang", None)
+            and (args.command in FIGURE_COMMANDS or getattr(args, "figures", False))
         ):
             from sim.report import style
 
@@ -84,6 +93,10 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, ScenarioError, GraphFileError, OutputError) as e:
         print(_one_line(e), file=sys.stderr)
         return EXIT_BAD_INPUT
+    except RunFailed as e:
+        _stop_workers()
+        print(_one_line(e), file=sys.stderr)
+        return 1
     except ModuleNotFoundError as e:  # an optional extra is not installed
         extra = {
             "solara": "dashboard",

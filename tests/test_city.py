@@ -88,6 +88,26 @@ def test_a_missing_city_names_the_bundled_ones():
             {"scenario": "solo", "count": 2000,
              "overrides": {"community": {"residents": 6000}}}]}]},
          "households in all, more than the 10,000,000 allowed"),
+        ({"districts": [{"name": "a", "streets": [{"scenario": "solo", "name": "x"}]},
+                        {"name": "b", "streets": [{"scenario": "chorus", "name": "x"}]}]},
+         "districts.1.streets.0.name: street 'x' is also in districts.0.streets.0"),
+        ({"districts": [{"name": "d", "departments": {"water": {}},
+                         "streets": [{"scenario": "solo"}]}]},
+         "districts.0.departments.water: no street of 'd' has this department (its streets"),
+        ({"districts": [{"name": "d", "departments": {"urban": {"capacity": -1}},
+                         "streets": [{"scenario": "solo"}]}]},
+         "districts.0.departments"),
+        ({"districts": [{"name": "d", "streets": [{"scenario": "solo", "type": "megacity"}]}]},
+         "districts.0.streets.0.type: "),
+        ({"ranking": {"enabled": True, "colour": 1},
+          "districts": [{"name": "d", "streets": [{"scenario": "solo"}]}]},
+         "ranking.colour: unknown key (allowed here: enabled, weights, pressure_from"),
+        ({"reforms": [{"lever": "teleport"}],
+          "districts": [{"name": "d", "streets": [{"scenario": "solo"}]}]},
+         "reforms.0.lever: unknown lever 'teleport'"),
+        ({"reforms": [{"lever": "whistle", "streets": ["nobody"]}],
+          "districts": [{"name": "d", "streets": [{"scenario": "solo"}]}]},
+         "reforms.0.streets: no street named 'nobody'"),
     ],
 )  # fmt: skip
 def test_bad_city_files_are_one_line_naming_the_field(tmp_path, data, expect):
@@ -96,3 +116,71 @@ def test_bad_city_files_are_one_line_naming_the_field(tmp_path, data, expect):
         city.load(p)
     msg = str(e.value)
     assert "\n" not in msg and msg.startswith(str(p)) and expect in msg, msg
+
+
+def test_a_city_that_would_not_fit_in_memory_is_refused_before_it_starts(tmp_path, monkeypatch):
+    monkeypatch.setenv("COGOV_MEMORY_GB", "1")
+    p = write(
+        tmp_path,
+        {"districts": [{"name": "d", "streets": [
+            {"scenario": "solo", "count": 40, "overrides": {"community": {"residents": 20000}}}
+        ]}]},
+    )  # fmt: skip
+    with pytest.raises(city.CityError, match=r"districts: the city would need about .* GiB"):
+        city.load(p)
+
+
+def test_bad_city_files_exit_2_with_one_line_and_write_nothing(tmp_path):
+    import subprocess
+    import sys
+
+    p = write(tmp_path, {"districts": [{"name": "d", "streets": [{"scenario": "nope"}]}]})
+    out = tmp_path / "out"
+    r = subprocess.run(
+        [sys.executable, "-m", "sim.cli", "city", "run", str(p), "--out", str(out)],
+        capture_output=True, text=True, cwd=tmp_path,
+    )  # fmt: skip
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.strip().count("\n") == 0 and "districts.0.streets.0.scenario" in r.stderr
+    assert not out.exists() and sorted(x.name for x in tmp_path.iterdir()) == ["city.yaml"]
+
+
+def test_street_types_and_pilots_change_only_what_they_say(tmp_path):
+    p = write(
+        tmp_path,
+        {
+            "days": 60,
+            "reforms": [{"lever": "whistle", "share": 0.5, "pilot_day": 0, "spread_day": 30}],
+            "districts": [{"name": "d", "streets": [
+                {"scenario": "solo", "name": "s", "count": 6, "type": "township"}
+            ]}],
+        },
+    )  # fmt: skip
+    c = city.load(p)
+    starts = {s.name: s.params.levers.whistle.start_day for s in c.streets}
+    pilots = city.pilot_streets(list(starts), 0.5)
+    assert len(pilots) == 3 and {k for k, v in starts.items() if v == 0} == pilots
+    assert {v for k, v in starts.items() if k not in pilots} == {30}
+    assert all(s.params.levers.whistle.enabled for s in c.streets)
+    township = c.streets[0].params
+    assert township.community.grid_size == (400, 600) and township.scale.caseload == 0.7
+
+
+def test_generated_city_has_the_stated_size_spread_and_types():
+    from sim.city.spec import TYPE_MIX, generate
+
+    d = generate(streets=343, districts=16, households=7_000_000, seed=3)
+    streets = [s for dist in d["districts"] for s in dist["streets"]]
+    sizes = np.array([s["overrides"]["community"]["residents"] for s in streets])
+    assert len(streets) == 343 and len(d["districts"]) == 16
+    assert abs(sizes.sum() - 7_000_000) < 343 and sizes.min() >= 500
+    for kind, (share, _) in TYPE_MIX.items():
+        assert abs(sum(s["type"] == kind for s in streets) - share * 343) <= 1
+    per = [len(dist["streets"]) for dist in d["districts"]]
+    held = [
+        sum(s["overrides"]["community"]["residents"] for s in x["streets"]) for x in d["districts"]
+    ]
+    assert max(per) <= -(-343 // 16) and (max(held) - min(held)) / np.mean(held) < 0.02
+    kinds = np.array([s["type"] for s in streets])
+    assert np.median(sizes[kinds == "township"]) < np.median(sizes[kinds == "urban_core"])
+    assert generate(streets=20, districts=2, seed=3) == generate(streets=20, districts=2, seed=3)

@@ -1,11 +1,9 @@
-"""A city of streets (issue 22, first step): a city file names districts and their
-streets, each a scenario; `run_city` runs every street and pools the city's monthly
-rates the way the hotline reports them (counts summed, then divided).
+"""A city file (issue 22): districts, the departments each shares among its streets
+(区级部门), its streets (each a scenario with a type, overrides and a count), the
+monthly ranking (街乡排名) and reforms that start in pilot streets first.
 
-Streets do not yet share district departments or answer to a monthly ranking
-(街乡排名): each runs as it would alone, so a one-street city is that street, bit for
-bit. The city file is validated once, here; every problem is one line naming the file
-and the field.
+The file is validated once, here; every problem is one line naming the file and the
+field. `generate` writes a city of N streets with a stated spread of sizes and types.
 """
 
 from __future__ import annotations
@@ -15,20 +13,35 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import numpy as np
-import pandas as pd
 from pydantic import Field, ValidationError
 
 from sim import limits, scenarios
-from sim.params import Frozen, Scenario
+from sim.city.ranking import RankingSpec
+from sim.params import LEVER_NAMES, Frozen, Prob, Scenario
 from sim.scenarios import ScenarioError
 
 MONTH = 30  # days in a ranking month (the city's monthly window)
 MAX_STREETS = 2_000  # Beijing has 343 streets and townships (街道乡镇)
 MAX_HOUSEHOLDS = 10_000_000  # a Beijing-size city is ~7-8 million households
 Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
+Day = Annotated[int, Field(ge=0, le=limits.MAX_DAYS)]
+
+# Street types (guess): what each changes on top of its scenario, beneath its overrides.
+STREET_TYPES: dict[str, dict] = {
+    "urban_core": {},  # 城区街道: the scenario as written (dense, small grids)
+    "suburban": {  # 城乡结合部: larger grids, a little less demand per household
+        "community": {"grid_size": [300, 450]},
+        "scale": {"caseload": 0.9},
+    },
+    "township": {  # 乡镇: villages as grids, close ties, fewer calls per household
+        "community": {"grid_size": [400, 600], "ties_within_grid": 8.0},
+        "scale": {"caseload": 0.7},
+    },
+}
+StreetType = Literal["urban_core", "suburban", "township"]
 
 
 class CityError(ScenarioError):
@@ -43,12 +56,36 @@ class StreetSpec(Frozen):
     )
     name: Name | None = Field(None, description="default: the scenario's file stem")
     count: Annotated[int, Field(ge=1, le=MAX_STREETS)] = 1
+    type: StreetType = "urban_core"
     overrides: dict[str, Any] = Field(default_factory=dict, description="on top of the scenario")
+
+
+class SharedDepartment(Frozen):
+    """A district department (区级部门) its streets share (`sim/city/district.py`)."""
+
+    capacity: Annotated[float, Field(ge=0.0, le=10.0)] = Field(
+        1.0, description="x the hours its streets would have alone"
+    )
+    acceptance: Prob | None = Field(None, description="its acceptance, in every street")
 
 
 class DistrictSpec(Frozen):
     name: Name
+    departments: dict[Name, SharedDepartment] | Literal["all"] = Field(
+        default_factory=dict, description="departments shared by its streets (default: none)"
+    )
     streets: tuple[StreetSpec, ...] = Field(min_length=1)
+
+
+class PilotSpec(Frozen):
+    """A lever that starts in pilot streets and spreads (Beijing piloted 吹哨报到 in 169
+    of its 343 streets and townships, 51 %)."""
+
+    lever: str
+    share: Prob = 0.51
+    streets: tuple[Name, ...] = Field((), description="the pilots (default: a share, by name)")
+    pilot_day: Day = 0
+    spread_day: Day | None = Field(None, description="when the rest start (default: never)")
 
 
 class CitySpec(Frozen):
@@ -57,6 +94,8 @@ class CitySpec(Frozen):
     days: Annotated[int, Field(ge=MONTH, le=limits.MAX_DAYS)] | None = Field(
         None, description="every street's days (default: each scenario's own)"
     )
+    ranking: RankingSpec = Field(default_factory=RankingSpec)
+    reforms: tuple[PilotSpec, ...] = ()
     districts: tuple[DistrictSpec, ...] = Field(min_length=1)
 
 
@@ -66,6 +105,7 @@ class Street:
     district: str
     params: Scenario
     files: dict[str, str]  # sha256 of its scenario file and every file it extends
+    type: str = "urban_core"
 
 
 @dataclass(frozen=True)
@@ -83,14 +123,39 @@ class City:
     def households(self) -> int:
         return sum(s.params.community.residents for s in self.streets)
 
+    def shared(self, district: str) -> dict[str, float]:
+        """The departments a district's streets share, with their capacity."""
+        d = next(d for d in self.spec.districts if d.name == district)
+        return {k: v.capacity for k, v in d.departments.items()}
+
+
+def _model_at(loc: tuple) -> type:
+    """The part of the city file a location points into (for "allowed here")."""
+    import typing
+
+    def inner(tp):
+        if isinstance(tp, type) and issubclass(tp, Frozen):
+            return tp
+        for arg in typing.get_args(tp):
+            found = inner(arg)
+            if found is not None:
+                return found
+        return None
+
+    model = CitySpec
+    for part in loc[:-1]:
+        field = model.model_fields.get(part) if isinstance(part, str) else None
+        if field is not None:
+            model = inner(field.annotation) or model
+    return model
+
 
 def _problem(path: Path, err: dict) -> str:
     loc = tuple(err["loc"])
     where = ".".join(str(x) for x in loc) or "(top level)"
     msg = err["msg"].removeprefix("Value error, ")
     if err["type"] == "extra_forbidden":
-        model = {0: CitySpec, 2: DistrictSpec, 4: StreetSpec}.get(len(loc) - 1, CitySpec)
-        allowed = ", ".join(model.model_fields)
+        allowed = ", ".join(_model_at(loc).model_fields)
         return f"{path}: {where}: unknown key (allowed here: {allowed})"
     return f"{path}: {where}: {msg} (got {scenarios.show(err.get('input'))})"
 
@@ -115,7 +180,8 @@ def resolve(name_or_path: str | Path) -> Path:
 
 def load(path: str | Path) -> City:
     """Read and validate a city file: every street's scenario loads, names are unique,
-    and the city fits in memory."""
+    each shared department is one its streets have, pilots name real levers and
+    streets, and the city fits in memory."""
     path = resolve(path)
     data = scenarios.read_mapping(path, CityError, "city keys (name, days, districts)")
     try:
@@ -125,11 +191,13 @@ def load(path: str | Path) -> City:
     streets: list[Street] = []
     seen: dict[str, str] = {}
     districts: set[str] = set()
+    loaded: dict[tuple, tuple[Scenario, dict]] = {}  # alike streets load once
     n = 0
     for i, d in enumerate(spec.districts):
         if d.name in districts:
             raise CityError(f"{path}: districts.{i}.name: {d.name!r} is named twice")
         districts.add(d.name)
+        mine: list[Street] = []
         for j, st in enumerate(d.streets):
             where = f"districts.{i}.streets.{j}"
             n += st.count
@@ -138,15 +206,18 @@ def load(path: str | Path) -> City:
             spath = scenarios.resolve_beside(
                 path, st.scenario, CityError, f"{where}.scenario", "city"
             )
-            over = copy.deepcopy(st.overrides)
+            over = scenarios.merge(copy.deepcopy(STREET_TYPES[st.type]), st.overrides)
             if spec.days is not None:
                 over["days"] = spec.days
-            try:
-                params = scenarios.load_with(spath, over, f"{path} ({where}.overrides)")
-            except ScenarioError as e:
-                raise CityError(str(e)) from None
+            key = (str(spath), json.dumps(over, sort_keys=True))
+            if key not in loaded:
+                try:
+                    params = scenarios.load_with(spath, over, f"{path} ({where}.overrides)")
+                except ScenarioError as e:
+                    raise CityError(str(e)) from None
+                loaded[key] = params, scenarios.file_hashes(spath)
+            params, files = loaded[key]
             base = st.name or spath.stem.replace("-", "_")
-            files = scenarios.file_hashes(spath)
             for k in range(st.count):
                 name = base if st.count == 1 else f"{base}_{k + 1}"
                 if name in seen:
@@ -155,13 +226,11 @@ def load(path: str | Path) -> City:
                         "(give each street its own name)"
                     )
                 seen[name] = where
-                streets.append(Street(name, d.name, params, files))
-    households = sum(s.params.community.residents for s in streets)
-    if households > MAX_HOUSEHOLDS:
-        raise CityError(
-            f"{path}: districts: {households:,} households in all, more than the "
-            f"{MAX_HOUSEHOLDS:,} allowed"
-        )
+                mine.append(Street(name, d.name, params, files, st.type))
+        spec = _shared(path, spec, i, mine)
+        streets += _accepting(spec.districts[i], mine)
+    streets = _pilots(path, spec, streets)
+    _fits(path, streets)
     digest = hashlib.sha256(
         json.dumps(
             [spec.model_dump(mode="json"), [s.params.model_dump(mode="json") for s in streets]],
@@ -171,67 +240,156 @@ def load(path: str | Path) -> City:
     return City(path, spec, tuple(streets), digest)
 
 
-def street_seeds(master: int, n: int) -> list[int]:
-    """Each street's own seed, from one SeedSequence: streets never share random numbers."""
-    from sim.experiments import replication_seeds
-
-    return replication_seeds(master, n)
-
-
-# Counts behind each pooled rate: rate x basis, summed over streets, divided again.
-POOLED = {
-    "response_rate": "taken_in",
-    "resolution_rate": "taken_in",
-    "reported_resolution_rate": "taken_in",
-    "callback_resolution_rate": "callbacks",
-    "callback_satisfaction_rate": "callbacks",
-    "true_callback_resolution_rate": "callbacks",
-    "satisfaction_rate": "closed",
-}
-COUNTS = ("taken_in", "resolved", "closed_unresolved", "lost", "callbacks")
-
-
-@dataclass
-class CityResult:
-    streets: pd.DataFrame  # one row per street and month
-    city: pd.DataFrame  # one row per month: the city's pooled rates
-    seeds: dict[str, int]  # each street's seed
-    digest: str
+def _shared(path: Path, spec: CitySpec, i: int, streets: list[Street]) -> CitySpec:
+    """District i's shared departments, each one some street of it has ("all": every one)."""
+    d = spec.districts[i]
+    have = {dep.name: None for s in streets for dep in s.params.departments}
+    if d.departments == "all":
+        shared = {name: SharedDepartment() for name in have}
+    else:
+        for name in d.departments:
+            if name not in have:
+                raise CityError(
+                    f"{path}: districts.{i}.departments.{name}: no street of {d.name!r} has "
+                    f"this department (its streets have: {', '.join(have) or 'none'})"
+                )
+        shared = dict(d.departments)
+    districts = list(spec.districts)
+    districts[i] = d.model_copy(update={"departments": shared})
+    return spec.model_copy(update={"districts": tuple(districts)})
 
 
-def run_city(city: City, seed: int = 0) -> CityResult:
-    """Run every street (serially, each alone) and pool the city's monthly rates."""
-    from sim.experiments import run
+def _accepting(d: DistrictSpec, streets: list[Street]) -> list[Street]:
+    """A district department's own acceptance, where the city file sets one."""
+    acc = {k: v.acceptance for k, v in d.departments.items() if v.acceptance is not None}
+    if not acc:
+        return streets
+    out = []
+    for s in streets:
+        deps = tuple(
+            dep.model_copy(update={"acceptance": acc[dep.name]}) if dep.name in acc else dep
+            for dep in s.params.departments
+        )
+        out.append(
+            Street(
+                s.name,
+                s.district,
+                s.params.model_copy(update={"departments": deps}),
+                s.files,
+                s.type,
+            )
+        )
+    return out
 
-    names = [s.name for s in city.streets]
-    seeds = dict(zip(names, street_seeds(seed, len(names)), strict=True))
-    rows = []
-    for st in city.streets:
-        days = st.params.days
-        months = [(a, min(a + MONTH, days)) for a in range(0, days, MONTH)]
-        r = run(st.params, seed=seeds[st.name], daily=False, periods=tuple(months))
-        for m, (a, b) in enumerate(months):
-            w = r.periods[f"{a}:{b}"]
-            row = {"street": st.name, "district": st.district, "month": m + 1, "first_day": a + 1}
-            row |= {"last_day": b, "households": st.params.community.residents}
-            row |= {k: w[k] for k in COUNTS}
-            row["closed"] = w["resolved"] + w["closed_unresolved"] + w["lost"]
-            row |= {k: w[k] for k in POOLED}
-            rows.append(row)
-    streets = pd.DataFrame(rows)
-    return CityResult(streets, pool(streets, ["month"]), seeds, city.digest)
+
+def pilot_streets(names: list[str], share: float) -> set[str]:
+    """A share of the streets as pilots: those whose names hash lowest (a fixed,
+    arbitrary choice that does not depend on the seed or the file's order)."""
+    k = round(share * len(names))
+    return set(sorted(names, key=lambda s: hashlib.sha256(s.encode()).hexdigest())[:k])
 
 
-def pool(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """Rates of groups of streets, as the hotline pools them: each rate's count (rate x
-    its basis) summed, over the summed basis."""
-    f = frame.copy()
-    for rate, basis in POOLED.items():
-        f[f"_{rate}"] = np.where(f[basis] > 0, f[rate].fillna(0) * f[basis], 0.0)
-    g = f.groupby(by, sort=True)
-    out = g[[*COUNTS, "closed", "households"]].sum()
-    for rate, basis in POOLED.items():
-        total = g[basis].sum()
-        out[rate] = (g[f"_{rate}"].sum() / total).where(total > 0)
-    out["streets"] = g.size()
-    return out.reset_index()
+def _pilots(path: Path, spec: CitySpec, streets: list[Street]) -> list[Street]:
+    """Reforms that start in pilot streets on `pilot_day` and in the rest on `spread_day`."""
+    names = [s.name for s in streets]
+    for k, r in enumerate(spec.reforms):
+        where = f"{path}: reforms.{k}"
+        if r.lever not in LEVER_NAMES:
+            raise CityError(
+                f"{where}.lever: unknown lever {r.lever!r} (levers: {', '.join(LEVER_NAMES)})"
+            )
+        unknown = [s for s in r.streets if s not in names]
+        if unknown:
+            raise CityError(f"{where}.streets: no street named {unknown[0]!r} in the city")
+        pilots = set(r.streets) if r.streets else pilot_streets(names, r.share)
+        out = []
+        for s in streets:
+            first = r.pilot_day if s.name in pilots else r.spread_day
+            if first is None:
+                out.append(s)
+                continue
+            try:
+                params = s.params.with_levers(**{r.lever: {"enabled": True, "start_day": first}})
+            except (ValueError, ValidationError) as e:
+                raise CityError(f"{where}: {str(e).splitlines()[0]}") from None
+            out.append(Street(s.name, s.district, params, s.files, s.type))
+        streets = out
+    return streets
+
+
+def _fits(path: Path, streets: list[Street]) -> None:
+    """The whole city in memory at once: fewer households than MAX_HOUSEHOLDS and within
+    the memory allowed (`sim.limits`)."""
+    households = sum(s.params.community.residents for s in streets)
+    if households > MAX_HOUSEHOLDS:
+        raise CityError(
+            f"{path}: districts: {households:,} households in all, more than the "
+            f"{MAX_HOUSEHOLDS:,} allowed"
+        )
+    need = limits._BASE + sum(sum(limits.estimate(s.params).values()) for s in streets)
+    if need > limits.memory_limit():
+        raise CityError(
+            f"{path}: districts: the city would need about {need / 2**30:,.1f} GiB of memory, "
+            f"more than the {limits.memory_limit() / 2**30:,.1f} GiB allowed here "
+            "(half the RAM; COGOV_MEMORY_GB changes it): fewer or smaller streets"
+        )
+
+
+# A generated city's street types: share of streets and relative size (guess).
+TYPE_MIX = {"urban_core": (0.45, 1.25), "suburban": (0.35, 1.0), "township": (0.20, 0.55)}
+
+
+def generate(
+    streets: int = 343,
+    districts: int = 16,
+    households: int = 7_000_000,
+    spread: float = 0.5,
+    scenario: str = "solo",
+    days: int = 365,
+    seed: int = 0,
+    ranking: bool = False,
+    share: str | dict = "all",
+) -> dict:
+    """A city file (as a mapping) of `streets` streets in `districts` districts: types
+    in the shares of `TYPE_MIX`, sizes lognormal with sigma `spread` times the type's
+    relative size, scaled to `households` in all (each at least 500); each street, largest
+    first, goes to the district with fewest households so far (at most ceil(N / districts)
+    streets each), so districts are alike in households and in count. Defaults:
+    Beijing's 343 streets and townships (街道乡镇) in its 16 districts."""
+    if not 1 <= districts <= streets <= MAX_STREETS:
+        raise ValueError(
+            f"need 1 <= districts <= streets <= {MAX_STREETS} (got {districts}, {streets})"
+        )
+    rng = np.random.default_rng(seed)
+    kinds = list(TYPE_MIX)
+    counts = [round(TYPE_MIX[k][0] * streets) for k in kinds]
+    counts[0] += streets - sum(counts)
+    types = np.repeat(kinds, counts)
+    rng.shuffle(types)
+    size = rng.lognormal(0.0, spread, streets) * np.array([TYPE_MIX[t][1] for t in types])
+    sizes = np.maximum(500, np.round(size / size.sum() * households)).astype(int)
+    dists = [
+        {"name": f"district_{d + 1:02d}", "departments": share, "streets": []}
+        for d in range(districts)
+    ]
+    load, count, most = np.zeros(districts), np.zeros(districts), -(-streets // districts)
+    for i in np.argsort(-sizes, kind="stable"):  # largest first, to the lightest district
+        k = int(np.argmin(np.where(count < most, load, np.inf)))
+        load[k] += sizes[i]
+        count[k] += 1
+        dists[k]["streets"].append(
+            {
+                "scenario": scenario,
+                "name": f"street_{i + 1:03d}",
+                "type": str(types[i]),
+                "overrides": {"community": {"residents": int(sizes[i])}},
+            }
+        )
+    return {
+        "name": f"generated_{streets}",
+        "description": f"{streets} streets in {districts} districts, "
+        f"{int(sizes.sum()):,} households (sim.city.generate, seed {seed})",
+        "days": days,
+        "ranking": {"enabled": ranking},
+        "districts": dists,
+    }

@@ -368,3 +368,81 @@ def histograms(series: dict, xlabel: str, marks: dict | None = None, bins: int =
 def caption(fig, zh: str, en: str) -> None:
     """Draw a caption under the figure, inside it (for a PNG used on its own)."""
     style.embed_caption(fig, (zh, en))
+
+
+# ---------------------------------------------------------------- a city (sim/city/)
+CITY_MEASURED = ("response_rate", "callback_resolution_rate", "callback_satisfaction_rate")
+CITY_TRUE = ("resolution_rate", "satisfaction_rate")
+
+
+@report_figure
+def city_series(city: pd.DataFrame):
+    """The city's three rates by month as the hotline measures them (solid) beside the
+    true resolution and satisfaction (dashed), pooled over its streets."""
+    fig = new_figure(aspect=0.5)
+    ax = fig.subplots()
+    for k, m in enumerate(CITY_MEASURED + CITY_TRUE):
+        style_ = "-" if m in CITY_MEASURED else "--"
+        ax.plot(
+            city["month"], city[m], style_, marker="o", ms=3, color=f"C{k}", label=labels.metric(m)
+        )
+    ax.set_xlabel(labels.word("month"))
+    ax.set_ylabel(labels.word("rate"))
+    ax.set_ylim(0, 1)
+    ax.grid(alpha=0.3)
+    _legend_below(fig, *ax.get_legend_handles_labels(), ncol=3)
+    return fig
+
+
+@report_figure
+def ranking_bump(ranking: pd.DataFrame, highlight: int = 5):
+    """Each street's rank by month (1 at the top); the best and worst `highlight` of the
+    last month in colour, the others grey."""
+    fig = new_figure(aspect=0.55)
+    ax = fig.subplots()
+    last = ranking[ranking["month"] == ranking["month"].max()].sort_values("rank")
+    n = len(last)
+    marked = list(last["street"][:highlight]) + list(
+        last["street"][max(highlight, n - highlight) :]
+    )
+    for street, part in ranking.groupby("street", sort=False):
+        if street not in marked:
+            ax.plot(part["month"], part["rank"], color=SHADE, lw=0.6, zorder=1)
+    for k, street in enumerate(marked):
+        part = ranking[ranking["street"] == street]
+        ax.plot(
+            part["month"],
+            part["rank"],
+            marker="o",
+            ms=3,
+            color=f"C{k % 10}",
+            label=street,
+            zorder=2,
+        )
+    ax.invert_yaxis()
+    ax.set_xlabel(labels.word("month"))
+    ax.set_ylabel(labels.word("rank"))
+    ax.grid(alpha=0.3)
+    _legend_below(fig, *ax.get_legend_handles_labels(), ncol=5)
+    return fig
+
+
+@report_figure
+def street_rates(streets: pd.DataFrame, metric: str = "resolution_rate"):
+    """Each street's rate over the whole run against its households, by street type."""
+    from sim.city.run import pool
+
+    whole = pool(streets, ["street", "type"])
+    whole["households"] = whole["households"] / whole["street"].map(
+        streets.groupby("street").size()
+    )
+    fig = new_figure(aspect=0.55)
+    ax = fig.subplots()
+    for k, (kind, part) in enumerate(whole.groupby("type", sort=True)):
+        ax.scatter(part["households"], part[metric], s=14, color=f"C{k}", label=labels.word(kind))
+    ax.set_xlabel(labels.word("households"))
+    ax.set_ylabel(labels.axis(metric))
+    ax.set_ylim(0, 1)
+    ax.grid(alpha=0.3)
+    _legend_below(fig, *ax.get_legend_handles_labels())
+    return fig

@@ -242,6 +242,16 @@ WORDS = {
     "box_n": ("框 {n}", "Box {n}"),
     "below": ("低于", "below"),
     "above": ("高于", "above"),
+    # a city of streets (sim/city/)
+    "month": ("月份", "Month"),
+    "rank": ("排名(1为最好)", "Rank (1 = best)"),
+    "households": ("户数", "Households"),
+    "as_called_back": ("回访所测", "as called back"),
+    "true": ("真实", "true"),
+    "other_streets": ("其他街道", "other streets"),
+    "urban_core": ("城区街道", "Urban core"),
+    "suburban": ("城乡结合部", "Suburban"),
+    "township": ("乡镇", "Township"),
 }
 
 
