@@ -317,8 +317,11 @@ def params_markdown() -> str:
 # ---------------------------------------------------------------- overrides and the retry chain
 def overrides() -> list[tuple[str, Any, str, str, str]]:
     """(path, default, range, description, source) of every field marked with `override`."""
+    from sim.city.ranking import RankingSpec
+
     rows = []
-    for path, model in _sections():
+    city = [("ranking", RankingSpec)]  # a city file's own sections (sim/city/)
+    for path, model in _sections() + city:
         schema = model.model_json_schema()
         props = schema.get("properties", {})
         for name, field in model.model_fields.items():
@@ -326,6 +329,8 @@ def overrides() -> list[tuple[str, Any, str, str, str]]:
             if not isinstance(extra, dict) or "override" not in extra:
                 continue
             key = name if path == "(top level)" else f"{path}.{name}"
+            if (path, model) in city:
+                key = f"{key} (city file)"
             rng = _range(model.__name__, name, props.get(name, {}))
             rows.append((key, field.default, rng, field.description or "", extra["override"]))
     return rows
@@ -420,12 +425,17 @@ def _phase_calls() -> dict[str, list[tuple[str, str]]]:
     phases = {f.name: f for f in tree.body if isinstance(f, ast.FunctionDef)}
     out: dict[str, list[tuple[str, str]]] = {}
     for phase in day.PHASES:
-        for node in ast.walk(phases[phase]):
-            f = node.func if isinstance(node, ast.Call) else None
-            if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name):
-                mod = getattr(day, f.value.id, None)
-                if getattr(mod, "__name__", "").startswith("sim.levers."):
-                    out.setdefault(f.value.id, []).append((phase, f"{f.value.id}.{f.attr}"))
+        todo, seen = [phases[phase]], {phase}
+        while todo:  # the phase and the functions of sim/day.py it calls (its parts)
+            for node in ast.walk(todo.pop()):
+                f = node.func if isinstance(node, ast.Call) else None
+                if isinstance(f, ast.Name) and f.id in phases and f.id not in seen:
+                    seen.add(f.id)
+                    todo.append(phases[f.id])
+                if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name):
+                    mod = getattr(day, f.value.id, None)
+                    if getattr(mod, "__name__", "").startswith("sim.levers."):
+                        out.setdefault(f.value.id, []).append((phase, f"{f.value.id}.{f.attr}"))
     return out
 
 

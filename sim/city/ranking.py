@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from pydantic import Field
 
-from sim.params import Frozen, Prob
+from sim.params import Frozen, Prob, override
 
 # The three rates the ranking scores, as measured (the hotline's own figures).
 RATES = {
@@ -52,11 +52,15 @@ class RankingSpec(Frozen):
     counted_first_from: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
         0.5, description="pressure from which grid workers put counted cases first (guess)"
     )
-    paper_resolution: Prob = Field(
-        0.0, description="paper resolution's rate at full pressure (管理信息失真; guess)"
+    paper_resolution: Prob = override(
+        0.0,
+        "管理信息失真: paper resolution's rate at full pressure (0: none)",
+        "guess (the article, 二(一))",
     )
-    persuasion: Prob = Field(
-        0.0, description="persuasion's rate before call-backs at full pressure (做工作; guess)"
+    persuasion: Prob = override(
+        0.0,
+        "做工作: persuasion's rate before call-backs at full pressure (0: none)",
+        "guess (the article, 二(一))",
     )
 
 

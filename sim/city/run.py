@@ -144,9 +144,9 @@ def run_city(
     """Run the city month by month: serially, in `workers` local processes, or on the
     Dask cluster at `scheduler`; the same numbers on each. `on_month(m, months)` after
     each month (progress)."""
-    groups = partitions(city, workers if scheduler is None else max(workers, 2))
-    if scheduler is not None:
-        runner = _DaskRunner(city, groups, seed, scheduler)
+    groups = partitions(city, workers)
+    if scheduler is not None:  # as many partitions as the cluster has workers
+        runner = _DaskRunner(city, seed, scheduler)
     elif workers > 1 and len(groups) > 1:
         runner = _LocalRunner(city, groups, seed)
     else:
@@ -292,15 +292,25 @@ class _LocalRunner:
 class _DaskRunner:
     kind = "dask"
 
-    def __init__(self, city, groups, seed, scheduler):
+    def __init__(self, city, seed, scheduler):
         from sim.dask_executor import _client
 
         self.client, self.own = _client(scheduler)
         try:
+            hosts = sorted(self.client.scheduler_info()["workers"])  # one actor per worker
+            groups = partitions(city, max(1, len(hosts)))
             with self.client.as_current():  # actors find their client as the current one
                 futures = [
-                    self.client.submit(_Serial, city, g, seed, actor=True, pure=False)
-                    for g in groups
+                    self.client.submit(
+                        _Serial,
+                        city,
+                        g,
+                        seed,
+                        actor=True,
+                        pure=False,
+                        workers=[hosts[k % len(hosts)]] if hosts else None,
+                    )
+                    for k, g in enumerate(groups)
                 ]
                 self.actors = [f.result() for f in futures]
         except Exception as e:
