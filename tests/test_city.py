@@ -184,3 +184,52 @@ def test_generated_city_has_the_stated_size_spread_and_types():
     kinds = np.array([s["type"] for s in streets])
     assert np.median(sizes[kinds == "township"]) < np.median(sizes[kinds == "urban_core"])
     assert generate(streets=20, districts=2, seed=3) == generate(streets=20, districts=2, seed=3)
+
+
+def test_cogov_city_run_writes_whole_outputs_with_provenance(tmp_path):
+    import json
+
+    import pandas as pd
+
+    from sim.cli import main
+
+    c = one_street(tmp_path, count=3)
+    out = tmp_path / "out"
+    assert main(["city", "run", str(c), "--out", str(out), "--quiet", "--seed", "7"]) == 0
+    streets = pd.read_parquet(out / "streets.parquet")
+    assert len(streets) == 3 * 3 and set(streets["month"]) == {1, 2, 3}
+    assert len(pd.read_parquet(out / "city.parquet")) == 3
+    prov = json.loads((out / "provenance.json").read_text())
+    assert prov["seeds"] == [7] and len(prov["street_seeds"]) == 3 and prov["git_commit"]
+    assert prov["scenarios"]["city"]["hash"] == city.load(c).digest
+    assert str(c) in prov["scenarios"]["city"]["files"]
+    for f in ("city_series.png", "street_rates.svg", "summary.json"):
+        assert (out / f).is_file(), f
+
+
+def test_a_worker_that_dies_is_one_line_exit_1_and_nothing_written(tmp_path, monkeypatch, capsys):
+    from sim.cli import main
+
+    def dies(*a, **k):
+        raise city.CityRunError("cogov city: local worker 1 (pid 9) died while running days 1-30")
+
+    monkeypatch.setattr(city, "run_city", dies)
+    out = tmp_path / "out"
+    assert main(["city", "run", str(one_street(tmp_path)), "--out", str(out), "--quiet"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "died while running days 1-30" in err
+    assert not out.exists()
+
+
+def test_cogov_city_make_writes_a_city_that_loads(tmp_path, capsys):
+    from sim.cli import main
+
+    f = tmp_path / "sub" / "city.yaml"
+    args = ["city", "make", str(f), "--streets", "6", "--districts", "2", "--households", "3000"]
+    assert main(args) == 0
+    c = city.load(f)
+    assert len(c.streets) == 6 and len(c.spec.districts) == 2 and abs(c.households - 3000) < 6
+    assert main(args) == 2  # never over a file without --overwrite
+    assert "exists (--overwrite replaces it)" in capsys.readouterr().err
+    bad = ["city", "make", str(tmp_path / "x.yaml"), "--scenario", "nope"]
+    assert main(bad) == 2 and not (tmp_path / "x.yaml").exists()

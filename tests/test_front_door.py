@@ -4,8 +4,8 @@ The fenced `bash` and `python` blocks are extracted and run in a fresh folder, a
 a new user would paste them. Sizes are reduced without touching the commands:
 bundled scenario names point (COGOV_SCENARIOS) at copies that extend the real
 files with a tiny street (400 households, 10 days), sweep and targets files are
-copied with 1 replication or 10 days, `-r/--replications N` becomes 2 and a
-calibration's budget 120 runs. Skipped, with the
+copied with 1 replication or 10 days, `-r/--replications N` becomes 2, a
+calibration's budget 120 runs and a generated city four tiny streets. Skipped, with the
 reason: the test suite itself, the dashboard (serves until Ctrl-C; its Ctrl-C is
 tested in test_outputs.py) and lines naming a placeholder Dask host.
 Every command that runs must also state its expected duration (`~N s` / `~N min`).
@@ -58,6 +58,8 @@ def reduced(line: str) -> str:
     code = re.sub(r"(-r|--replications)\s+\d+", r"\1 2", code)
     if " calibrate " in code:  # the smallest budget it takes (3 generations of 20 draws)
         code = re.sub(r"\s--budget\s+\d+", "", code) + " --budget 120"
+    if " city make " in code:  # a generated city of four tiny streets (the last flag wins)
+        code = code.rstrip() + " --streets 4 --districts 2 --households 2000 --days 30"
     return code.rstrip() + ("  #" + comment if comment else "")
 
 

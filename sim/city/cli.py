@@ -87,6 +87,11 @@ def cmd_make(args) -> int:
             f"cogov city make: --districts ({args.districts}) must not exceed --streets "
             f"({args.streets})"
         )
+    if args.households < 500 * args.streets:
+        raise UsageError(
+            f"cogov city make: --households must be at least 500 a street "
+            f"({500 * args.streets:,} for {args.streets}; got {args.households:,})"
+        )
     data = generate(
         streets=args.streets, districts=args.districts, households=args.households,
         spread=args.spread, scenario=args.scenario, days=args.days, seed=args.seed,
@@ -95,6 +100,7 @@ def cmd_make(args) -> int:
     text = f"# {data['description']}\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
     tmp = args.file.with_name(f".{args.file.name}.tmp")
     try:
+        args.file.parent.mkdir(parents=True, exist_ok=True)
         tmp.write_text(text, encoding="utf-8")
         tmp.replace(args.file)
     except OSError as e:

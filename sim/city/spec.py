@@ -351,10 +351,11 @@ def generate(
     share: str | dict = "all",
 ) -> dict:
     """A city file (as a mapping) of `streets` streets in `districts` districts: types
-    in the shares of `TYPE_MIX`, sizes lognormal with sigma `spread` times the type's
-    relative size, scaled to `households` in all (each at least 500); each street, largest
-    first, goes to the district with fewest households so far (at most ceil(N / districts)
-    streets each), so districts are alike in households and in count. Defaults:
+    in the shares of `TYPE_MIX`; every street 500 households and the rest of
+    `households` shared in proportion to a lognormal (sigma `spread`) times the type's
+    relative size. Each street, largest first, goes to the district with fewest
+    households so far (at most ceil(N / districts) streets each), so districts are
+    alike in households and in count. Defaults:
     Beijing's 343 streets and townships (街道乡镇) in its 16 districts."""
     if not 1 <= districts <= streets <= MAX_STREETS:
         raise ValueError(
@@ -367,7 +368,7 @@ def generate(
     types = np.repeat(kinds, counts)
     rng.shuffle(types)
     size = rng.lognormal(0.0, spread, streets) * np.array([TYPE_MIX[t][1] for t in types])
-    sizes = np.maximum(500, np.round(size / size.sum() * households)).astype(int)
+    sizes = (500 + np.round(size / size.sum() * (households - 500 * streets))).astype(int)
     dists = [
         {"name": f"district_{d + 1:02d}", "departments": share, "streets": []}
         for d in range(districts)

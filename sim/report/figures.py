@@ -377,20 +377,21 @@ CITY_TRUE = ("resolution_rate", "satisfaction_rate")
 
 @report_figure
 def city_series(city: pd.DataFrame):
-    """The city's three rates by month as the hotline measures them (solid) beside the
-    true resolution and satisfaction (dashed), pooled over its streets."""
-    fig = new_figure(aspect=0.5)
+    """The city's rates by month as the hotline measures them (solid), as reported upward
+    (dotted) and as they truly are (dashed), pooled over its streets."""
+    fig = new_figure(aspect=0.55)
     ax = fig.subplots()
-    for k, m in enumerate(CITY_MEASURED + CITY_TRUE):
-        style_ = "-" if m in CITY_MEASURED else "--"
+    lines = [(m, "-") for m in CITY_MEASURED] + [("reported_resolution_rate", ":")]
+    lines += [(m, "--") for m in CITY_TRUE]
+    for k, (m, dash) in enumerate(lines):
         ax.plot(
-            city["month"], city[m], style_, marker="o", ms=3, color=f"C{k}", label=labels.metric(m)
+            city["month"], city[m], dash, marker="o", ms=3, color=f"C{k}", label=labels.metric(m)
         )
     ax.set_xlabel(labels.word("month"))
     ax.set_ylabel(labels.word("rate"))
     ax.set_ylim(0, 1)
     ax.grid(alpha=0.3)
-    _legend_below(fig, *ax.get_legend_handles_labels(), ncol=3)
+    _legend_below(fig, *ax.get_legend_handles_labels(), ncol=2)
     return fig
 
 
