@@ -21,7 +21,9 @@ from sim.tasks import Outcome, Task, run_task
 CONNECT_TIMEOUT = os.environ.get("COGOV_DASK_TIMEOUT", "5s")
 
 
-def _client(scheduler: Any):
+def client_for(scheduler: Any):
+    """(client, whether we opened it) for an address, client or cluster; ConnectionError
+    in one line when it cannot be reached."""
     from distributed import Client
 
     if isinstance(scheduler, Client):
@@ -41,7 +43,7 @@ def _client(scheduler: Any):
 def connect(scheduler: Any):
     """A client for `scheduler` (address, client or cluster), connected now: a command
     checks the cluster before it creates anything. Raises ConnectionError."""
-    return _client(scheduler)[0]
+    return client_for(scheduler)[0]
 
 
 def execute_dask(tasks: Sequence[Task], scheduler: Any) -> Iterator[Outcome]:
@@ -51,7 +53,7 @@ def execute_dask(tasks: Sequence[Task], scheduler: Any) -> Iterator[Outcome]:
     tasks = list(tasks)
     if not tasks:
         return
-    client, own = _client(scheduler)
+    client, own = client_for(scheduler)
     batch = uuid.uuid4().hex[:8]
     futures: dict = {}
     try:

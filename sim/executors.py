@@ -107,7 +107,9 @@ def _ctrl_c_at_safe_points():
 _POOL: dict = {}
 
 
-def _context():
+def mp_context():
+    """How local workers start: fork, unless threads make it unsafe (forkserver) or the
+    platform has no fork (spawn)."""
     if not sys.platform.startswith("linux"):
         return mp.get_context("spawn")
     if threading.active_count() > 1:  # forking a threaded process can deadlock the child
@@ -130,7 +132,7 @@ def local_pool(workers: int) -> ProcessPoolExecutor:
         pool = None
     if pool is None:
         pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=_context(), initializer=_ignore_sigint
+            max_workers=workers, mp_context=mp_context(), initializer=_ignore_sigint
         )
         _POOL.update(pool=pool, workers=workers)
     return pool

@@ -26,7 +26,7 @@ MAX_SWEEP_POINTS = 100_000
 MAX_SWEEP_RUNS = 1_000_000
 
 # bytes, measured (see the module docstring)
-_BASE = 250e6  # interpreter, numpy, pandas, mesa
+BASE = 250e6  # interpreter, numpy, pandas, mesa
 _PER_HOUSEHOLD = 400.0
 _PER_TIE = 140.0  # one edge while the graph is generated and as CSR
 _PER_CASE = 160.0  # the case book grows by doubling
@@ -91,7 +91,7 @@ def _size(b: float) -> str:
 def check(params, days: int | None = None, parallel: int = 1, households: int | None = None):
     """Raise TooBig when `parallel` runs at once would need more than memory_limit()."""
     parts = estimate(params, days, households)
-    need = _BASE + sum(parts.values())
+    need = BASE + sum(parts.values())
     limit = memory_limit()
     if need * parallel <= limit:
         return

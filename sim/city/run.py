@@ -240,9 +240,9 @@ class _LocalRunner:
     kind = "local"
 
     def __init__(self, city, groups, seed):
-        from sim.executors import _context
+        from sim.executors import mp_context
 
-        ctx = _context()
+        ctx = mp_context()
         self.conns, self.procs = [], []
         for g in groups:
             here, there = ctx.Pipe()
@@ -293,9 +293,9 @@ class _DaskRunner:
     kind = "dask"
 
     def __init__(self, city, seed, scheduler):
-        from sim.dask_executor import _client
+        from sim.dask_executor import client_for
 
-        self.client, self.own = _client(scheduler)
+        self.client, self.own = client_for(scheduler)
         try:
             hosts = sorted(self.client.scheduler_info()["workers"])  # one actor per worker
             groups = partitions(city, max(1, len(hosts)))

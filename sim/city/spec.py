@@ -178,12 +178,14 @@ def resolve(name_or_path: str | Path) -> Path:
     raise CityError(f"{name_or_path}: no such file (bundled cities: {names})")
 
 
-def load(path: str | Path) -> City:
+def load(path: str | Path, **overrides) -> City:
     """Read and validate a city file: every street's scenario loads, names are unique,
     each shared department is one its streets have, pilots name real levers and
-    streets, and the city fits in memory."""
+    streets, and the city fits in memory. `overrides` merge into the file's top-level
+    keys first (`load("example", days=90, ranking={"enabled": False})`)."""
     path = resolve(path)
     data = scenarios.read_mapping(path, CityError, "city keys (name, days, districts)")
+    data = scenarios.merge(data, overrides)
     try:
         spec = CitySpec.model_validate_json(json.dumps(data), strict=True)
     except ValidationError as e:
@@ -326,7 +328,7 @@ def _fits(path: Path, streets: list[Street]) -> None:
             f"{path}: districts: {households:,} households in all, more than the "
             f"{MAX_HOUSEHOLDS:,} allowed"
         )
-    need = limits._BASE + sum(sum(limits.estimate(s.params).values()) for s in streets)
+    need = limits.BASE + sum(sum(limits.estimate(s.params).values()) for s in streets)
     if need > limits.memory_limit():
         raise CityError(
             f"{path}: districts: the city would need about {need / 2**30:,.1f} GiB of memory, "
