@@ -52,6 +52,7 @@ TINY = {
         {**TINY_STREET, "samples": 4, "replications": 1, "workers": 1},
         {"replications": 2},
     ),
+    "09_city_ranking": ({"days": 60, "replications": 2}, {"replications": 3}),
 }
 # The reference run at its defaults but for its longest loop: 05's 256 Sobol samples
 # (4,096 runs of the default street) take 9 minutes of a core, half of CI's budget, 08's 64
