@@ -231,7 +231,8 @@ def cmd_validate(args) -> int:
 
 
 def _validate_one(f: str) -> str:
-    """A scenario, sweep or targets file, told apart by its keys; what it is, if valid."""
+    """A scenario, sweep, targets or city file, told apart by its keys; what it is, if
+    valid."""
     from pathlib import Path
 
     from sim import scenarios
@@ -246,6 +247,14 @@ def _validate_one(f: str) -> str:
 
         t = load_targets(f)
         return f"targets {t.name}: {len(t.paths)} parameters, {len(t.cases)} cases, {t.hash[:12]}"
+    if "districts" in keys and not sweep:
+        from sim import city
+
+        c = city.load(f)
+        return (
+            f"city {c.spec.name}: {len(c.streets)} streets in {len(c.spec.districts)} "
+            f"districts, {c.households:,} households, {c.digest[:12]}"
+        )
     if sweep:
         from sim.sweep.spec import load as load_sweep
 

@@ -233,3 +233,25 @@ def test_cogov_city_make_writes_a_city_that_loads(tmp_path, capsys):
     assert "exists (--overwrite replaces it)" in capsys.readouterr().err
     bad = ["city", "make", str(tmp_path / "x.yaml"), "--scenario", "nope"]
     assert main(bad) == 2 and not (tmp_path / "x.yaml").exists()
+
+
+def test_cogov_validate_knows_a_city_file(tmp_path, capsys):
+    from sim.cli import main
+
+    assert main(["validate", str(ROOT / "scenarios" / "cities" / "example.yaml")]) == 0
+    assert "city example_city: 5 streets in 2 districts" in capsys.readouterr().out
+    bad = write(tmp_path, {"districts": [{"name": "d", "streets": [{"scenario": "nope"}]}]})
+    assert main(["validate", str(bad)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "districts.0.streets.0.scenario: no such scenario" in err
+
+
+def test_an_unreachable_scheduler_is_one_line_before_any_street_is_built(tmp_path, capsys):
+    from sim.cli import main
+
+    out = tmp_path / "out"
+    args = ["city", "run", str(one_street(tmp_path)), "--scheduler", "not-an-address", "--out"]
+    assert main([*args, str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and err.startswith("--scheduler not-an-address:")
+    assert not out.exists()
