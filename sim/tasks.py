@@ -22,6 +22,9 @@ class Task:
     # task so that a pair is finished whole or not at all; `names` prefix the columns
     versus: Scenario | None = None
     names: tuple[str, ...] = ()
+    # a city (a sweep over a city file): run whole, serially, with `seed` as its master
+    # seed; `params` is then its first street's scenario
+    city: Any = field(default=None, hash=False, compare=False)
 
 
 @dataclass
@@ -43,6 +46,13 @@ def run_task(task: Task) -> Outcome:
     from sim.experiments import run, run_pair
 
     try:
+        if task.city is not None:
+            from sim.city.run import run_city, summary
+
+            c = task.city
+            r = run_city(c, seed=task.seed)
+            head = {"scenario": c.spec.name, "seed": task.seed, "scenario_hash": c.digest}
+            return Outcome(task, {**head, **summary(r)})
         if task.versus is not None:
             summary, daily = run_pair(
                 task.params, task.versus, task.names, task.seed, task.days, task.keep_daily

@@ -255,3 +255,69 @@ def test_an_unreachable_scheduler_is_one_line_before_any_street_is_built(tmp_pat
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and err.startswith("--scheduler not-an-address:")
     assert not out.exists()
+
+
+def _city_sweep(tmp_path, **extra) -> Path:
+    write(
+        tmp_path,
+        {
+            "days": 60,
+            "ranking": {"enabled": True},
+            "districts": [
+                {"name": "a", "departments": "all", "streets": [
+                    {"scenario": "solo", "name": "s", "count": 2, "overrides": SMALL}]},
+                {"name": "b", "streets": [{"scenario": "chorus", "name": "c", "overrides": SMALL}]},
+            ],
+        },
+    )  # fmt: skip
+    spec = {
+        "base": "city.yaml",
+        "axes": {"levers.cadres.enabled": [True], "levers.cadres.per_grid": [0, 2]},
+        "replications": 2,
+        **extra,
+    }
+    p = tmp_path / "sweep.yaml"
+    p.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+    return p
+
+
+def test_a_sweep_over_a_city_runs_the_whole_city_at_every_point(tmp_path):
+    from sim.sweep import load_results, run_sweep
+    from sim.sweep.spec import load as load_sweep
+
+    sweep = load_sweep(_city_sweep(tmp_path))
+    assert sweep.city is not None and len(sweep.points) == 2
+    assert sweep.spec.metrics == (
+        "resolution_rate",
+        "callback_resolution_rate",
+        "satisfaction_rate",
+    )
+    run_sweep(sweep, tmp_path / "out", workers=2, progress=False)
+    runs = load_results(tmp_path / "out").sort_values(["point", "replication"])
+    assert len(runs) == 4 and set(runs["streets"]) == {3}
+    # a point's row is the city run whole with the point's values in every street
+    c = city.load(tmp_path / "city.yaml").with_params(
+        lambda s: s.with_levers(cadres={"enabled": True, "per_grid": 2})
+    )
+    row = runs[(runs["point"] == sweep.points[1].id) & (runs["replication"] == 1)].iloc[0]
+    alone = city.run.summary(city.run_city(c, seed=int(row["seed"])))
+    for k in ("resolution_rate", "callback_resolution_rate", "taken_in", "households"):
+        assert row[k] == alone[k], k
+    assert not runs.groupby("point")["resolution_rate"].mean().duplicated().any()
+
+
+@pytest.mark.parametrize(
+    "extra, expect",
+    [
+        ({"metrics": ["bounces_per_case"]}, "metrics: 'bounces_per_case' is not a city figure"),
+        ({"keep_daily": True}, "keep_daily: a city sweep keeps each run's figures only"),
+        ({"overrides": {"residents": {"voice": 2}}}, "overrides: residents.voice"),
+    ],
+)
+def test_a_bad_city_sweep_is_one_line(tmp_path, extra, expect):
+    from sim.sweep.spec import SweepError
+    from sim.sweep.spec import load as load_sweep
+
+    with pytest.raises(SweepError) as e:
+        load_sweep(_city_sweep(tmp_path, **extra))
+    assert "\n" not in str(e.value) and expect in str(e.value), str(e.value)

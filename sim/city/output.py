@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from sim.city.run import CityResult, pool
+from sim.city.run import CityResult, summary
 from sim.city.spec import City
 
 WHOLE = ("response_rate", "callback_resolution_rate", "callback_satisfaction_rate",
@@ -37,7 +37,7 @@ def save(r: CityResult, city: City, folder: Path, seed: int) -> list[str]:
     r.city.to_parquet(folder / "city.parquet", index=False)
     r.ranking.to_parquet(folder / "ranking.parquet", index=False)
     prov = provenance(city, r, seed)
-    write_json(folder / "summary.json", {"whole_run": whole(r), "provenance": prov})
+    write_json(folder / "summary.json", {"whole_run": summary(r), "provenance": prov})
     write_json(folder / "provenance.json", prov)
     names = ["streets.parquet", "city.parquet", "ranking.parquet", "summary.json"]
     figures.save(figures.city_series(r.city), folder, "city_series")
@@ -49,27 +49,10 @@ def save(r: CityResult, city: City, folder: Path, seed: int) -> list[str]:
     return names
 
 
-def whole(r: CityResult) -> dict:
-    """The city's rates over the whole run, and the spread of its streets' resolution."""
-    city = pool(r.streets.assign(all=1), ["all"]).iloc[0]
-    streets = pool(r.streets, ["street"])["resolution_rate"]
-    out = {k: float(city[k]) for k in WHOLE}
-    out |= {
-        "streets": int(r.streets["street"].nunique()),
-        "households": int(city["households"] / r.streets["month"].nunique()),
-    }
-    out |= {
-        "street_resolution_min": float(streets.min()),
-        "street_resolution_median": float(streets.median()),
-        "street_resolution_max": float(streets.max()),
-    }
-    return out
-
-
 def headline(r: CityResult) -> str:
     from sim.report import tables
 
-    w = whole(r)
+    w = summary(r)
     lines = [
         f"{w['streets']} streets, {w['households']:,} households, {r.city['month'].max()} months"
     ]

@@ -189,6 +189,24 @@ def run_city(
     )
 
 
+def summary(r: CityResult) -> dict:
+    """The city's figures over the whole run, pooled from its streets' counts, with the
+    spread of its streets' resolution: what a sweep records for a city."""
+    whole = pool(r.streets.assign(city=1), ["city"]).iloc[0]
+    streets = pool(r.streets, ["street"])["resolution_rate"]
+    out = {k: float(whole[k]) for k in POOLED}
+    out |= {k: int(whole[k]) for k in (*COUNTS, "closed")}
+    out["streets"] = int(r.streets["street"].nunique())
+    out["households"] = int(whole["households"] / r.streets["month"].nunique())
+    spread = (streets.min(), streets.median(), streets.max())
+    return out | {k: float(v) for k, v in zip(SPREAD, spread, strict=True)}
+
+
+# What `summary` holds: the metrics a sweep over a city may name.
+SPREAD = ("street_resolution_min", "street_resolution_median", "street_resolution_max")
+SUMMARY = (*POOLED, *COUNTS, "closed", "streets", "households", *SPREAD)
+
+
 def pool(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """Rates of groups of streets, as the hotline pools them: each rate's count (rate x
     its basis) summed, over the summed basis."""

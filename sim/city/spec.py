@@ -123,6 +123,17 @@ class City:
     def households(self) -> int:
         return sum(s.params.community.residents for s in self.streets)
 
+    def with_params(self, change) -> City:
+        """The city with every street's scenario replaced by `change(params)` (alike
+        streets changed once)."""
+        done: dict[int, Scenario] = {}
+        streets = []
+        for s in self.streets:
+            if id(s.params) not in done:
+                done[id(s.params)] = change(s.params)
+            streets.append(Street(s.name, s.district, done[id(s.params)], s.files, s.type))
+        return City(self.path, self.spec, tuple(streets), digest(self.spec, streets))
+
     def shared(self, district: str) -> dict[str, float]:
         """The departments a district's streets share, with their capacity."""
         d = next(d for d in self.spec.districts if d.name == district)
@@ -232,14 +243,18 @@ def load(path: str | Path, **overrides) -> City:
         spec = _shared(path, spec, i, mine)
         streets += _accepting(spec.districts[i], mine)
     streets = _pilots(path, spec, streets)
-    _fits(path, streets)
-    digest = hashlib.sha256(
+    fits(path, streets)
+    return City(path, spec, tuple(streets), digest(spec, streets))
+
+
+def digest(spec: CitySpec, streets) -> str:
+    """What determines a city's results: its file's settings and every street's."""
+    return hashlib.sha256(
         json.dumps(
             [spec.model_dump(mode="json"), [s.params.model_dump(mode="json") for s in streets]],
             sort_keys=True,
         ).encode()
     ).hexdigest()
-    return City(path, spec, tuple(streets), digest)
 
 
 def _shared(path: Path, spec: CitySpec, i: int, streets: list[Street]) -> CitySpec:
@@ -319,20 +334,26 @@ def _pilots(path: Path, spec: CitySpec, streets: list[Street]) -> list[Street]:
     return streets
 
 
-def _fits(path: Path, streets: list[Street]) -> None:
-    """The whole city in memory at once: fewer households than MAX_HOUSEHOLDS and within
-    the memory allowed (`sim.limits`)."""
+def need_bytes(streets) -> float:
+    """Estimated peak bytes of a whole city in one process (`sim.limits`)."""
+    return limits.BASE + sum(sum(limits.estimate(s.params).values()) for s in streets)
+
+
+def fits(path, streets, parallel: int = 1, what: str = "the city") -> None:
+    """The whole city in memory (`parallel` cities at once): fewer households than
+    MAX_HOUSEHOLDS and within the memory allowed (`sim.limits`); else one line."""
     households = sum(s.params.community.residents for s in streets)
     if households > MAX_HOUSEHOLDS:
         raise CityError(
             f"{path}: districts: {households:,} households in all, more than the "
             f"{MAX_HOUSEHOLDS:,} allowed"
         )
-    need = limits.BASE + sum(sum(limits.estimate(s.params).values()) for s in streets)
+    need = need_bytes(streets) * parallel
     if need > limits.memory_limit():
+        times = f" ({parallel} at once)" if parallel > 1 else ""
         raise CityError(
-            f"{path}: districts: the city would need about {need / 2**30:,.1f} GiB of memory, "
-            f"more than the {limits.memory_limit() / 2**30:,.1f} GiB allowed here "
+            f"{path}: districts: {what}{times} would need about {need / 2**30:,.1f} GiB of "
+            f"memory, more than the {limits.memory_limit() / 2**30:,.1f} GiB allowed here "
             "(half the RAM; COGOV_MEMORY_GB changes it): fewer or smaller streets"
         )
 

@@ -149,7 +149,13 @@ def cmd_sweep(args) -> int:
     from sim.sweep.spec import load
 
     sweep = load(args.spec)
-    if args.scheduler is None:
+    if args.scheduler is None and sweep.city is not None:  # a whole city per run
+        from sim.city.spec import fits
+
+        at_once = min(args.workers, len(sweep.tasks()))
+        for c in {id(c): c for c in sweep.cities.values()}.values():
+            fits(args.spec, c.streets, parallel=at_once, what="a run of the city")
+    elif args.scheduler is None:
         every = [*sweep.params.values(), *sweep.versus_params.values()]
         unique = {id(p): p for p in every}.values()
         _check_memory(unique, sweep.spec.days, min(args.workers, len(sweep.tasks())), args.spec)

@@ -130,6 +130,8 @@ class Sweep:
     versus: Scenario | None = None
     versus_files: dict = field(default_factory=dict)
     versus_params: dict[str, Scenario] = field(default_factory=dict, repr=False)
+    city: Any = None  # a sweep over a city file: the city as loaded (`sim.city.City`)
+    cities: dict[str, Any] = field(default_factory=dict, repr=False)  # point -> its city
 
     @property
     def name(self) -> str:
@@ -170,6 +172,7 @@ class Sweep:
                         meta={"point": p.id, "replication": r, "values": p.values},
                         versus=self.versus_params.get(p.id),
                         names=self.names or (),
+                        city=self.cities.get(p.id),
                     )
                 )
         return out
@@ -260,25 +263,115 @@ def _point_params(path: Path, spec: SweepSpec, base: Scenario, points: list[Poin
     cache: dict[str, Scenario] = {}
     for p in points:
         ck = json.dumps(p.values, sort_keys=True, default=str)
-        if ck in cache:
-            params[p.id] = cache[ck]
-            continue
-        try:
-            s = point_scenario(base, base_dump, p.values)
-        except PathError as e:
-            raise SweepError(f"{path}: axes.{e}") from None
-        except ValidationError as e:
-            shown = ", ".join(f"{k}={v!r}" for k, v in p.values.items())
-            raise SweepError(f"{path}: point {p.id} ({shown}): {scenarios.describe(e)}") from None
-        graph = s.community.graph_file
-        if graph is not None and not Path(graph).is_file():
-            raise SweepError(f"{path}: point {p.id}: community.graph_file: no such file ({graph})")
-        try:
-            limits.check(s, days=spec.days)
-        except limits.TooBig as e:
-            raise SweepError(f"{path}: point {p.id}: {e}") from None
-        params[p.id] = cache[ck] = s.model_copy(update={"name": base.name})
+        if ck not in cache:
+            cache[ck] = _one_point(path, spec, base, base_dump, p)
+        params[p.id] = cache[ck]
     return params
+
+
+def _one_point(path: Path, spec: SweepSpec, base: Scenario, base_dump: dict, p: Point) -> Scenario:
+    """The base scenario with point p's values, checked (graph file, memory)."""
+    try:
+        s = point_scenario(base, base_dump, p.values)
+    except PathError as e:
+        raise SweepError(f"{path}: axes.{e}") from None
+    except ValidationError as e:
+        shown = ", ".join(f"{k}={v!r}" for k, v in p.values.items())
+        raise SweepError(f"{path}: point {p.id} ({shown}): {scenarios.describe(e)}") from None
+    graph = s.community.graph_file
+    if graph is not None and not Path(graph).is_file():
+        raise SweepError(f"{path}: point {p.id}: community.graph_file: no such file ({graph})")
+    try:
+        limits.check(s, days=spec.days)
+    except limits.TooBig as e:
+        raise SweepError(f"{path}: point {p.id}: {e}") from None
+    return s.model_copy(update={"name": base.name})
+
+
+# ---------------------------------------------------------------- a sweep over a city
+# What a city sweep records by default (its figures: `sim.city.run.SUMMARY`).
+CITY_METRICS = ("resolution_rate", "callback_resolution_rate", "satisfaction_rate")
+
+
+def _city_file(path: Path, ref: str) -> Path | None:
+    """The city file a sweep's `base:` names (beside the sweep file, or a bundled city),
+    or None when it names a scenario."""
+    from sim import city
+
+    local = path.parent / ref
+    if local.is_file():
+        try:
+            keys = scenarios.read_mapping(local, SweepError)
+        except SweepError:
+            return None  # loading it as a scenario says what is wrong
+        return local if "districts" in keys else None
+    stem = Path(ref).name.removesuffix(".yaml")
+    if stem in city.bundled() and stem not in scenarios.bundled():
+        return city.bundled()[stem]
+    return None
+
+
+def _overridden(path: Path, s: Scenario, overrides: dict) -> Scenario:
+    try:
+        return Scenario.model_validate(scenarios.merge(s.model_dump(mode="json"), overrides))
+    except ValidationError as e:
+        raise SweepError(f"{path}: overrides: {scenarios.describe(e)}") from None
+
+
+def _load_city(path: Path, spec: SweepSpec, file: Path) -> Sweep:
+    """A sweep whose base is a city: the axes and overrides set every street's scenario,
+    and each run is the whole city (its seed the city's master seed)."""
+    from sim import city
+    from sim.city.run import SUMMARY
+
+    if spec.keep_daily:
+        raise SweepError(f"{path}: keep_daily: a city sweep keeps each run's figures only")
+    if "metrics" in spec.model_fields_set:
+        for m in spec.metrics:
+            if m not in SUMMARY:
+                raise SweepError(
+                    f"{path}: metrics: {m!r} is not a city figure (a city records: "
+                    f"{', '.join(SUMMARY)})"
+                )
+    else:
+        spec = spec.model_copy(update={"metrics": CITY_METRICS})
+    try:
+        town = city.load(file, **({"days": spec.days} if spec.days else {}))
+        if spec.overrides:
+            town = town.with_params(lambda s: _overridden(path, s, spec.overrides))
+    except city.CityError as e:
+        raise SweepError(str(e)) from None
+    base = town.streets[0].params
+    points = _design_points(path, spec, base.model_dump(mode="json"))
+    cities: dict[str, Any] = {}
+    cache: dict[str, Any] = {}
+    for p in points:
+        ck = json.dumps(p.values, sort_keys=True, default=str)
+        if ck not in cache:
+            cache[ck] = town.with_params(
+                lambda s, p=p: _one_point(path, spec, s, s.model_dump(mode="json"), p)
+            )
+            try:
+                city.spec.fits(path, cache[ck].streets, what=f"point {p.id}")
+            except city.CityError as e:
+                raise SweepError(str(e)) from None
+        cities[p.id] = cache[ck]
+    files = {str(file): hashlib.sha256(file.read_bytes()).hexdigest()[:16]}
+    for st in town.streets:
+        files |= st.files
+    sweep = Sweep(
+        path=path,
+        spec=spec,
+        base=base.model_copy(update={"name": town.spec.name}),
+        base_files=files,
+        points=points,
+        seeds=replication_seeds(spec.seed, spec.replications),
+        params={pid: c.streets[0].params for pid, c in cities.items()},
+        city=town,
+        cities=cities,
+    )
+    sweep.hash = spec_hash(sweep)
+    return sweep
 
 
 def load(path: str | Path) -> Sweep:
@@ -291,6 +384,14 @@ def load(path: str | Path) -> Sweep:
         raise _spec_error(path, e, data) from None
     key = "base" if spec.compare is None else "compare"
     refs = [spec.base] if spec.compare is None else list(spec.compare)
+    towns = [_city_file(path, str(ref)) for ref in refs]
+    if spec.compare is not None and any(towns):
+        raise SweepError(
+            f"{path}: compare: a paired sweep compares two scenarios; over a city, sweep "
+            "base: CITY (its ranking or reforms as axes of the streets' scenarios)"
+        )
+    if towns[0] is not None:
+        return _load_city(path, spec, towns[0])
     files = [scenarios.resolve_beside(path, str(ref), SweepError, key, "sweep") for ref in refs]
     names = _side_names(path, files) if spec.compare is not None else None
     sides = [
@@ -332,5 +433,7 @@ def spec_hash(sweep: Sweep) -> str:
     }
     if sweep.versus is not None:
         what["versus"] = sweep.versus.digest()
+    if sweep.city is not None:
+        what["city"] = sweep.city.digest
     blob = json.dumps(what, sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
