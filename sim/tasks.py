@@ -47,12 +47,13 @@ def run_task(task: Task) -> Outcome:
 
     try:
         if task.city is not None:
-            from sim.city.run import run_city, summary
+            from sim.city.run import run_city, summary, window
 
             c = task.city
             r = run_city(c, seed=task.seed)
             head = {"scenario": c.spec.name, "seed": task.seed, "scenario_hash": c.digest}
-            return Outcome(task, {**head, **summary(r)})
+            periods = {f"{a}:{b}": window(r, a, b) for a, b in task.periods}
+            return Outcome(task, {**head, **summary(r)}, periods=periods)
         if task.versus is not None:
             summary, daily = run_pair(
                 task.params, task.versus, task.names, task.seed, task.days, task.keep_daily

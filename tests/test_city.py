@@ -321,3 +321,58 @@ def test_a_bad_city_sweep_is_one_line(tmp_path, extra, expect):
     with pytest.raises(SweepError) as e:
         load_sweep(_city_sweep(tmp_path, **extra))
     assert "\n" not in str(e.value) and expect in str(e.value), str(e.value)
+
+
+def _city_targets(tmp_path, case_extra=None) -> Path:
+    _city_sweep(tmp_path)  # writes city.yaml
+    case = {
+        "scenario": "city.yaml",
+        "period": [0, 60],
+        "targets": {"resolution_rate": [0.7, 0.02], "callback_satisfaction_rate": [0.8, 0.03]},
+        **(case_extra or {}),
+    }
+    data = {
+        "source": "made-up figures (a test)",
+        "replications": 1,
+        "parameters": {"scale.department_success": [0.5, 1.5]},
+        "cases": [case],
+    }
+    p = tmp_path / "targets.yaml"
+    p.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return p
+
+
+def test_a_calibration_fits_a_city_and_writes_the_fitted_city(tmp_path):
+    import json
+
+    from sim.calibration.fit import calibrate
+
+    targets = _city_targets(tmp_path)
+    calibrate(targets, tmp_path / "out", budget=120, seed=3, progress=False, figures=False)
+    fit = json.loads((tmp_path / "out" / "fit.json").read_text())
+    best = fit["best"]["scale.department_success"]
+    assert 0.5 <= best <= 1.5 and {r["metric"] for r in fit["targets"]} == {
+        "resolution_rate", "callback_satisfaction_rate"}  # fmt: skip
+    fitted = city.load(tmp_path / "out" / "fitted" / "case0_city.yaml")
+    assert len(fitted.streets) == 3 and fitted.days == 60
+    assert {s.params.scale.department_success for s in fitted.streets} == {best}
+    assert fitted.spec.ranking.enabled  # the city file as written, with the fitted values
+
+
+@pytest.mark.parametrize(
+    "extra, expect",
+    [
+        (
+            {"targets": {"bounces_per_case": [1.0, 0.1]}},
+            "targets.bounces_per_case: not a city figure",
+        ),
+        ({"period": [0, 45]}, "period: a city's figures are for whole 30-day months"),
+    ],
+)
+def test_a_bad_city_case_is_one_line(tmp_path, extra, expect):
+    from sim.calibration.targets import TargetsError
+    from sim.calibration.targets import load as load_targets
+
+    with pytest.raises(TargetsError) as e:
+        load_targets(_city_targets(tmp_path, extra))
+    assert "\n" not in str(e.value) and expect in str(e.value), str(e.value)

@@ -52,15 +52,20 @@ def simulate(parameter: dict, targets: Targets, names: dict[str, str]) -> dict[s
     out = {}
     for case in targets.cases:
         try:
-            s = case.scenario(values)
+            s = case.scenario(values) if case.city is None else case.city_at(values)
         except ValueError:  # a combination the scenario refuses: a draw that fits nothing
             out.update({f"{case.label}:{m}": MISSING for m in case.targets})
             continue
         key = f"{case.period[0]}:{case.period[1]}"
-        figures = [
-            run(s, int(seed), days=case.days, daily=False, periods=(case.period,)).periods[key]
-            for seed in seeds
-        ]
+        if case.city is not None:  # the whole city, its figures pooled over the window
+            from sim.city.run import run_city, window
+
+            figures = [window(run_city(s, seed=int(seed)), *case.period) for seed in seeds]
+        else:
+            figures = [
+                run(s, int(seed), days=case.days, daily=False, periods=(case.period,)).periods[key]
+                for seed in seeds
+            ]
         for m in case.targets:
             x = np.array([f[m] for f in figures], dtype=float)
             x = x[np.isfinite(x)]
@@ -218,6 +223,11 @@ def calibrate(
 
         for i, case in enumerate(targets.cases):
             top = {p: hi for p, (_, hi) in zip(targets.paths, targets.bounds, strict=True)}
+            if case.city is not None:
+                from sim.city.spec import fits
+
+                fits(targets.path, case.city_at(top).streets, workers, f"cases.{i}'s city")
+                continue
             try:
                 limits.check(case.scenario(top), days=case.days, parallel=workers)
             except limits.TooBig as e:
@@ -428,7 +438,7 @@ def _fresh(targets: Targets, best: dict, seed: int, workers: int, client):
     seeds = replication_seeds(seed + 1, max(FRESH_REPLICATIONS, targets.spec.replications))
     tasks = [
         Task(f"{c.label}/r{r:03d}", c.scenario(best), s, c.days, keep_daily=False,
-             periods=(c.period,))
+             periods=(c.period,), city=None if c.city is None else c.city_at(best))
         for c in targets.cases for r, s in enumerate(seeds)
     ]  # fmt: skip
     figures: dict[str, list] = {}
@@ -457,6 +467,9 @@ def fitted_scenarios(targets: Targets, best: dict) -> dict[str, str]:
 
     out = {}
     for i, c in enumerate(targets.cases):
+        if c.city is not None:
+            out[f"case{i}_{c.name}.yaml"] = fitted_city(targets, i, best)
+            continue
         s = c.scenario(best)
         data = s.model_dump(mode="json")
         data["days"] = c.days
@@ -471,6 +484,52 @@ def fitted_scenarios(targets: Targets, best: dict) -> dict[str, str]:
             data, allow_unicode=True, sort_keys=False
         )
     return out
+
+
+def fitted_city(targets: Targets, i: int, best: dict) -> str:
+    """A city case's city file at the best draw (`cogov city run FILE`): the city file
+    as written, each street's scenario by its full path and the fitted values added to
+    its overrides (a list they reach, such as `departments`, given whole)."""
+    import yaml
+
+    from sim import scenarios
+    from sim.city.spec import named_beside
+    from sim.sweep.paths import get_path
+
+    c = targets.cases[i]
+    fitted = c.city_at(best)
+    data = scenarios.read_mapping(Path(c.city.path))
+    data.pop("days", None)
+    data["days"] = c.days
+    data["name"] = f"{c.name}_fitted"
+    by_spec = iter(fitted.streets)
+    for d in data["districts"]:
+        for st in d["streets"]:
+            first = next(by_spec)
+            for _ in range(st.get("count", 1) - 1):
+                next(by_spec)
+            ref = Path(c.city.path).parent / st["scenario"]
+            if ref.is_file() and named_beside(Path(c.city.path), st["scenario"]) is None:
+                st["scenario"] = str(ref.resolve())
+            dump = first.params.model_dump(mode="json")
+            over = scenarios.merge(st.get("overrides") or {}, c.overrides or {})
+            for path in best:
+                top, *rest = path.split(".")
+                if not rest or top in ("departments", "categories") or "*" in rest:
+                    over[top] = dump[top]  # a top-level value, or a list given whole
+                    continue
+                node = over
+                for part in [top, *rest[:-1]]:
+                    node = node.setdefault(part, {})
+                node[rest[-1]] = get_path(dump, path)
+            st["overrides"] = over
+    head = (
+        f"# {targets.name}, case {i}: the city {c.name} at the best draw of the calibration\n"
+        f"# (targets hash {targets.hash[:12]}); fitted in every street: "
+        + ", ".join(f"{p}={v:.4g}" for p, v in best.items())
+        + "\n"
+    )
+    return head + yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 
 
 def _results(targets, out, history, seed, stopped, workers, client, figures, t0) -> Calibration:

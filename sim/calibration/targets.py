@@ -20,6 +20,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim import limits, scenarios
+from sim.city.spec import named_beside
 from sim.metrics import WINDOW_BASIS
 from sim.params import Scenario
 from sim.scenarios import ScenarioError
@@ -118,10 +119,25 @@ class Case:
     period: tuple[int, int]
     targets: dict[str, tuple[float, float]]
     files: dict[str, str]  # sha256 of the scenario files
+    # a city case (`scenario:` names a city file): the city, the values set in every
+    # street; `base` is then its first street's scenario
+    city: Any = None
+    overrides: Any = None  # a city case's overrides (set in every street)
 
     def scenario(self, values: dict[str, float]) -> Scenario:
         """The case's scenario with fitted values set (ints rounded)."""
         return point_scenario(None, self.base, coerce(self.base, values))
+
+    def city_at(self, values: dict[str, float]):
+        """A city case's city with the values set in every street's scenario."""
+
+        def fitted(s: Scenario) -> Scenario:
+            dump = s.model_dump(mode="json")
+            return point_scenario(None, dump, coerce(dump, values)).model_copy(
+                update={"name": s.name}
+            )
+
+        return self.city.with_params(fitted)
 
 
 def coerce(base: dict, values: dict[str, float]) -> dict:
@@ -244,6 +260,10 @@ def load(path: str | Path) -> Targets:
     cases = []
     for i, c in enumerate(spec.cases):
         where = f"cases.{i}"
+        town = named_beside(path, c.scenario)
+        if town is not None:
+            cases.append(_city_case(path, spec, c, i, town))
+            continue
         spath = scenarios.resolve_beside(
             path, c.scenario, TargetsError, f"{where}.scenario", "targets"
         )
@@ -267,11 +287,62 @@ def load(path: str | Path) -> Targets:
         cases.append(case)
     digest = hashlib.sha256(
         json.dumps(
-            {"spec": spec.model_dump(mode="json"), "cases": [c.base for c in cases]},
+            {
+                "spec": spec.model_dump(mode="json"),
+                "cases": [c.base if c.city is None else c.city.digest for c in cases],
+            },
             sort_keys=True,
         ).encode()
     ).hexdigest()
     return Targets(path, spec, tuple(cases), digest)
+
+
+def _city_case(path: Path, spec: TargetsSpec, c: CaseSpec, i: int, file: Path) -> Case:
+    """A case whose `scenario:` is a city file: its overrides and fitted values go into
+    every street; its targets are the city's pooled figures over whole months."""
+    from sim import city
+    from sim.city.run import POOLED, on_months
+
+    where = f"cases.{i}"
+    for m in c.targets:
+        if m not in POOLED:
+            raise TargetsError(
+                f"{path}: {where}.targets.{m}: not a city figure (a city pools: "
+                f"{', '.join(POOLED)})"
+            )
+    try:
+        town = city.load(file, **({"days": c.days} if c.days is not None else {}))
+        if c.overrides:
+            over = copy.deepcopy(c.overrides)
+            town = town.with_params(
+                lambda s: Scenario.model_validate(scenarios.merge(s.model_dump(mode="json"), over))
+            )
+    except city.CityError as e:
+        raise TargetsError(str(e)) from None
+    except ValidationError as e:
+        raise TargetsError(f"{path}: {where}.overrides: {scenarios.describe(e)}") from None
+    days = town.days
+    a, b = c.period if c.period is not None else (0, days)
+    if not (0 <= a < b <= days and on_months(days, a, b)):
+        raise TargetsError(
+            f"{path}: {where}.period: a city's figures are for whole 30-day months: needs "
+            f"0 <= A < B <= days ({days}) on month boundaries (got [{a}, {b}])"
+        )
+    files = {str(file): hashlib.sha256(file.read_bytes()).hexdigest()[:16]}
+    for st in town.streets:
+        files |= st.files
+    base = town.streets[0].params.model_dump(mode="json")
+    case = Case(
+        f"c{i}", town.spec.name, base, days, (a, b), {m: tuple(v) for m, v in c.targets.items()},
+        files, town, copy.deepcopy(c.overrides),
+    )  # fmt: skip
+    _check_parameters(path, spec, case, where)
+    top = {p: high for p, (_, high) in spec.parameters.items()}  # the largest it can get
+    try:
+        city.spec.fits(path, case.city_at(top).streets, what=f"{where}'s city")
+    except city.CityError as e:
+        raise TargetsError(str(e)) from None
+    return case
 
 
 def evaluations(budget: int, targets: Targets) -> int:

@@ -202,6 +202,20 @@ def summary(r: CityResult) -> dict:
     return out | {k: float(v) for k, v in zip(SPREAD, spread, strict=True)}
 
 
+def window(r: CityResult, first: int, last: int) -> dict:
+    """The city's pooled figures for the months inside days first+1 ... last (a window
+    on month boundaries: `months`)."""
+    f = r.streets[(r.streets["first_day"] > first) & (r.streets["last_day"] <= last)]
+    whole = pool(f.assign(city=1), ["city"]).iloc[0]
+    return {k: float(whole[k]) for k in POOLED} | {k: int(whole[k]) for k in (*COUNTS, "closed")}
+
+
+def on_months(days: int, first: int, last: int) -> bool:
+    """Whether [first, last) starts and ends where the city's months do."""
+    edges = {0, days} | {a for a, _ in months(days)}
+    return first in edges and last in edges
+
+
 # What `summary` holds: the metrics a sweep over a city may name.
 SPREAD = ("street_resolution_min", "street_resolution_median", "street_resolution_max")
 SUMMARY = (*POOLED, *COUNTS, "closed", "streets", "households", *SPREAD)

@@ -189,6 +189,22 @@ def resolve(name_or_path: str | Path) -> Path:
     raise CityError(f"{name_or_path}: no such file (bundled cities: {names})")
 
 
+def named_beside(path: Path, ref: str) -> Path | None:
+    """The city file another file names (a sweep's `base:`, a targets case's `scenario:`):
+    beside that file, or a bundled city; None when the name is a scenario's."""
+    local = path.parent / ref
+    if local.is_file():
+        try:
+            keys = scenarios.read_mapping(local, CityError)
+        except CityError:
+            return None  # loading it as a scenario says what is wrong
+        return local if "districts" in keys else None
+    stem = Path(ref).name.removesuffix(".yaml")
+    if stem in bundled() and stem not in scenarios.bundled():
+        return bundled()[stem]
+    return None
+
+
 def load(path: str | Path, **overrides) -> City:
     """Read and validate a city file: every street's scenario loads, names are unique,
     each shared department is one its streets have, pilots name real levers and

@@ -293,24 +293,6 @@ def _one_point(path: Path, spec: SweepSpec, base: Scenario, base_dump: dict, p: 
 CITY_METRICS = ("resolution_rate", "callback_resolution_rate", "satisfaction_rate")
 
 
-def _city_file(path: Path, ref: str) -> Path | None:
-    """The city file a sweep's `base:` names (beside the sweep file, or a bundled city),
-    or None when it names a scenario."""
-    from sim import city
-
-    local = path.parent / ref
-    if local.is_file():
-        try:
-            keys = scenarios.read_mapping(local, SweepError)
-        except SweepError:
-            return None  # loading it as a scenario says what is wrong
-        return local if "districts" in keys else None
-    stem = Path(ref).name.removesuffix(".yaml")
-    if stem in city.bundled() and stem not in scenarios.bundled():
-        return city.bundled()[stem]
-    return None
-
-
 def _overridden(path: Path, s: Scenario, overrides: dict) -> Scenario:
     try:
         return Scenario.model_validate(scenarios.merge(s.model_dump(mode="json"), overrides))
@@ -384,7 +366,9 @@ def load(path: str | Path) -> Sweep:
         raise _spec_error(path, e, data) from None
     key = "base" if spec.compare is None else "compare"
     refs = [spec.base] if spec.compare is None else list(spec.compare)
-    towns = [_city_file(path, str(ref)) for ref in refs]
+    from sim.city.spec import named_beside
+
+    towns = [named_beside(path, str(ref)) for ref in refs]
     if spec.compare is not None and any(towns):
         raise SweepError(
             f"{path}: compare: a paired sweep compares two scenarios; over a city, sweep "
