@@ -17,15 +17,14 @@ from __future__ import annotations
 import atexit
 import contextlib
 import itertools
-import multiprocessing as mp
 import signal
-import sys
 import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
 import tqdm
 
+from sim.processes import mp_context
 from sim.tasks import Outcome, Task, run_task
 
 # Progress bars without tqdm's monitor thread: a thread in the parent makes forking unsafe.
@@ -105,18 +104,6 @@ def _ctrl_c_at_safe_points():
 
 # ---------------------------------------------------------------- the warm local pool
 _POOL: dict = {}
-
-
-def mp_context():
-    """How local workers start: fork, unless threads make it unsafe (forkserver) or the
-    platform has no fork (spawn)."""
-    if not sys.platform.startswith("linux"):
-        return mp.get_context("spawn")
-    if threading.active_count() > 1:  # forking a threaded process can deadlock the child
-        ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["sim.warm_worker"])
-        return ctx
-    return mp.get_context("fork")
 
 
 def _ignore_sigint() -> None:

@@ -59,7 +59,8 @@ def source_hash() -> str:
 # the layers over the model: they change how results are shown, never what they are
 OUTER = {
     "calibration", "dashboard", "report", "sweep", "cli.py", "commands.py", "compare.py",
-    "dask_executor.py", "docgen.py", "executors.py", "limits.py", "outputs.py",
+    "dask_client.py", "dask_executor.py", "docgen.py", "executors.py", "limits.py", "outputs.py",
+    "processes.py",
     "provenance.py", "stats.py", "warm_worker.py",
 }  # fmt: skip
 

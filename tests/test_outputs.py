@@ -124,9 +124,9 @@ def test_overwrite_never_replaces_a_folder_cogov_did_not_write(tmp_path, capsys)
 
 def test_an_unreachable_scheduler_fails_fast_and_leaves_nothing(tmp_path, monkeypatch, capsys):
     pytest.importorskip("distributed")
-    import sim.dask_executor
+    import sim.dask_client
 
-    monkeypatch.setattr(sim.dask_executor, "CONNECT_TIMEOUT", "2s")
+    monkeypatch.setattr(sim.dask_client, "CONNECT_TIMEOUT", "2s")
     spec = tmp_path / "w.yaml"
     spec.write_text(
         f"base: solo\noverrides: {{{TINY.strip()}}}\naxes: {{levers.cadres.per_grid: [0]}}\n"

@@ -239,7 +239,7 @@ def calibrate(
                  or default_population(evaluations))  # fmt: skip
     client = None
     if scheduler is not None:
-        from sim.dask_executor import connect
+        from sim.dask_client import connect
 
         try:
             client = connect(scheduler)

@@ -127,7 +127,7 @@ def cmd_run(args) -> int:
     out = out_folder(args, f"city-{Path(c.path).stem}")
     scheduler = args.scheduler
     if scheduler is not None:  # reach the cluster before building any street
-        from sim.dask_executor import connect
+        from sim.dask_client import connect
 
         try:
             scheduler = connect(scheduler)

@@ -272,7 +272,7 @@ class _LocalRunner:
     kind = "local"
 
     def __init__(self, city, groups, seed):
-        from sim.executors import mp_context
+        from sim.processes import mp_context
 
         ctx = mp_context()
         self.conns, self.procs = [], []
@@ -325,7 +325,7 @@ class _DaskRunner:
     kind = "dask"
 
     def __init__(self, city, seed, scheduler):
-        from sim.dask_executor import client_for
+        from sim.dask_client import client_for
 
         self.client, self.own = client_for(scheduler)
         try:

@@ -270,7 +270,7 @@ def cmd_attribute(args) -> int:
         _check_memory(pair, args.days, args.workers, f"{args.a}, {args.b}")
     scheduler = args.scheduler
     if scheduler is not None:  # reach the cluster before hours of local work
-        from sim.dask_executor import connect
+        from sim.dask_client import connect
         from sim.sweep.spec import SweepError
 
         try:

@@ -249,7 +249,7 @@ def run_sweep(
     out = Path(out)
     client = None
     if scheduler is not None:  # reach the cluster before creating anything
-        from sim.dask_executor import connect
+        from sim.dask_client import connect
 
         try:
             client = connect(scheduler)
