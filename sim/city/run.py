@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -90,7 +90,6 @@ class Partition:
         self.pressure = (
             {n: ranking.Pressure(m, spec) for n, m in self.models.items()} if spec.enabled else {}
         )
-        self.days = city.days
 
     def month(self, window: tuple[int, int], pressures: dict[str, float]) -> list[dict]:
         """Run days a+1..b (each street at next month's pressure) and return each
@@ -135,7 +134,6 @@ class CityResult:
     seeds: dict[str, int]  # each street's seed
     digest: str
     executor: str = "serial"
-    info: dict = field(default_factory=dict)
 
 
 def run_city(
@@ -184,9 +182,11 @@ def run_city(
     )
     names = [s.name for s in city.streets]
     seeds = dict(zip(names, street_seeds(seed, len(names)), strict=True))
-    return CityResult(
-        streets, pool(streets, ["month"]), rank_frame, seeds, city.digest, runner.kind
-    )
+    by_month = pool(streets, ["month"])
+    spread = streets.groupby("month")["resolution_rate"].agg(["min", "median", "max"])
+    for k, col in zip(SPREAD, spread.columns, strict=True):  # the spread across streets
+        by_month[k] = spread[col].to_numpy()
+    return CityResult(streets, by_month, rank_frame, seeds, city.digest, runner.kind)
 
 
 def summary(r: CityResult) -> dict:
