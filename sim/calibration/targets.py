@@ -313,10 +313,7 @@ def _city_case(path: Path, spec: TargetsSpec, c: CaseSpec, i: int, file: Path) -
     try:
         town = city.load(file, **({"days": c.days} if c.days is not None else {}))
         if c.overrides:
-            over = copy.deepcopy(c.overrides)
-            town = town.with_params(
-                lambda s: Scenario.model_validate(scenarios.merge(s.model_dump(mode="json"), over))
-            )
+            town = town.with_overrides(c.overrides)
     except city.CityError as e:
         raise TargetsError(str(e)) from None
     except ValidationError as e:
@@ -328,13 +325,10 @@ def _city_case(path: Path, spec: TargetsSpec, c: CaseSpec, i: int, file: Path) -
             f"{path}: {where}.period: a city's figures are for whole 30-day months: needs "
             f"0 <= A < B <= days ({days}) on month boundaries (got [{a}, {b}])"
         )
-    files = {str(file): hashlib.sha256(file.read_bytes()).hexdigest()[:16]}
-    for st in town.streets:
-        files |= st.files
     base = town.streets[0].params.model_dump(mode="json")
     case = Case(
         f"c{i}", town.spec.name, base, days, (a, b), {m: tuple(v) for m, v in c.targets.items()},
-        files, town, copy.deepcopy(c.overrides),
+        town.files, town, copy.deepcopy(c.overrides),
     )  # fmt: skip
     _check_parameters(path, spec, case, where)
     top = {p: high for p, (_, high) in spec.parameters.items()}  # the largest it can get

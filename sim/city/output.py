@@ -3,7 +3,6 @@ that becomes the results whole (`sim.outputs.output_folder`)."""
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from sim.city.run import CityResult, summary
@@ -16,12 +15,8 @@ WHOLE = ("response_rate", "callback_resolution_rate", "callback_satisfaction_rat
 def provenance(city: City, r: CityResult, seed: int) -> dict:
     from sim.provenance import provenance as record
 
-    files: dict[str, str] = {}
-    for s in city.streets:
-        files |= s.files
-    city_file = {str(city.path): hashlib.sha256(Path(city.path).read_bytes()).hexdigest()[:16]}
     return record(
-        scenarios={"city": {"hash": city.digest, "files": city_file | files}},
+        scenarios={"city": {"hash": city.digest, "files": city.files}},
         seeds=[seed],
         street_seeds=r.seeds,
         executor=r.executor,

@@ -11,7 +11,6 @@ rows in the file's order, so every executor gives the same numbers, bit for bit.
 from __future__ import annotations
 
 import contextlib
-import os
 import signal
 from dataclasses import dataclass
 
@@ -365,7 +364,3 @@ class _DaskRunner:
     def close(self):
         if self.own:
             self.client.close()
-
-
-def default_workers() -> int:
-    return max(1, min(2, os.cpu_count() or 1))

@@ -123,6 +123,22 @@ class City:
     def households(self) -> int:
         return sum(s.params.community.residents for s in self.streets)
 
+    @property
+    def files(self) -> dict[str, str]:
+        """sha256 of the city file and of every scenario file its streets read."""
+        out = {str(self.path): hashlib.sha256(Path(self.path).read_bytes()).hexdigest()[:16]}
+        for s in self.streets:
+            out |= s.files
+        return out
+
+    def with_overrides(self, overrides: dict) -> City:
+        """The city with `overrides` merged into every street's scenario (pydantic's
+        ValidationError if they do not fit)."""
+        over = copy.deepcopy(overrides)
+        return self.with_params(
+            lambda s: Scenario.model_validate(scenarios.merge(s.model_dump(mode="json"), over))
+        )
+
     def with_params(self, change) -> City:
         """The city with every street's scenario replaced by `change(params)` (alike
         streets changed once)."""

@@ -293,13 +293,6 @@ def _one_point(path: Path, spec: SweepSpec, base: Scenario, base_dump: dict, p: 
 CITY_METRICS = ("resolution_rate", "callback_resolution_rate", "satisfaction_rate")
 
 
-def _overridden(path: Path, s: Scenario, overrides: dict) -> Scenario:
-    try:
-        return Scenario.model_validate(scenarios.merge(s.model_dump(mode="json"), overrides))
-    except ValidationError as e:
-        raise SweepError(f"{path}: overrides: {scenarios.describe(e)}") from None
-
-
 def _load_city(path: Path, spec: SweepSpec, file: Path) -> Sweep:
     """A sweep whose base is a city: the axes and overrides set every street's scenario,
     and each run is the whole city (its seed the city's master seed)."""
@@ -320,9 +313,11 @@ def _load_city(path: Path, spec: SweepSpec, file: Path) -> Sweep:
     try:
         town = city.load(file, **({"days": spec.days} if spec.days else {}))
         if spec.overrides:
-            town = town.with_params(lambda s: _overridden(path, s, spec.overrides))
+            town = town.with_overrides(spec.overrides)
     except city.CityError as e:
         raise SweepError(str(e)) from None
+    except ValidationError as e:
+        raise SweepError(f"{path}: overrides: {scenarios.describe(e)}") from None
     base = town.streets[0].params
     points = _design_points(path, spec, base.model_dump(mode="json"))
     cities: dict[str, Any] = {}
@@ -338,14 +333,11 @@ def _load_city(path: Path, spec: SweepSpec, file: Path) -> Sweep:
             except city.CityError as e:
                 raise SweepError(str(e)) from None
         cities[p.id] = cache[ck]
-    files = {str(file): hashlib.sha256(file.read_bytes()).hexdigest()[:16]}
-    for st in town.streets:
-        files |= st.files
     sweep = Sweep(
         path=path,
         spec=spec,
         base=base.model_copy(update={"name": town.spec.name}),
-        base_files=files,
+        base_files=town.files,
         points=points,
         seeds=replication_seeds(spec.seed, spec.replications),
         params={pid: c.streets[0].params for pid, c in cities.items()},
